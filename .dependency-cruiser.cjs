@@ -1,0 +1,32 @@
+/** Keeps the layering of STYLE.md true: faces -> app -> domain, adapters implement app ports. */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'src/domain holds pure rules: no imports from elsewhere in src, no I/O modules',
+      severity: 'error',
+      from: { path: '^src/domain' },
+      to: { pathNot: '^src/domain', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'app-uses-ports',
+      comment: 'use cases talk to ports, never to adapters or faces',
+      severity: 'error',
+      from: { path: '^src/app' },
+      to: { path: '^src/(store|chains|rates|callbacks|http|cli)' },
+    },
+    {
+      name: 'faces-skip-store',
+      comment: 'a face never touches the database directly',
+      severity: 'error',
+      from: { path: '^src/http' },
+      to: { path: '^src/store' },
+    },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+  },
+};

@@ -1,0 +1,120 @@
+/** Every setting, from environment variables, validated once at start with clear messages. */
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const port = z.coerce.number().int().min(0).max(65535);
+const url = z.string().url();
+const roles = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()))
+  .pipe(z.array(z.enum(['api', 'watch', 'dispatch'])).min(1));
+
+const schema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for embedded SQLite)')
+    .optional(),
+  PUBLIC_URL: url.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  KASSA_ROLES: roles.default('api,watch,dispatch'),
+  KASSA_DEMO_API_KEY: z.string().min(20).max(200).optional(),
+  KASSA_DEMO_SHOP_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{4,64}$/, 'must be 4-64 letters, digits, _ or -')
+    .optional(),
+  KASSA_ADMIN_TOKEN: z.string().min(20).optional(),
+  /** Test mode: the built-in test chain and the test-payment endpoint. */
+  KASSA_TEST_MODE: bool.default('true'),
+  /** Late-payment window: addresses stay watched this long after an invoice closes. */
+  LATE_PAYMENT_WINDOW_HOURS: z.coerce.number().int().min(0).max(24 * 365).default(24 * 7),
+  /** Cool-down before an expired, never-paid address is handed out again. */
+  ADDRESS_REUSE_COOLDOWN_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 7),
+  ALLOW_PRIVATE_CALLBACKS: bool.default('false'),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Kassa <kassa@localhost>'),
+
+  /** Rates: comma-separated source names in order, e.g. "kraken,binance,coinbase,ecb". */
+  RATE_SOURCES: z.string().default('fixed'),
+  RATE_MODE: z.enum(['median', 'fallback']).default('median'),
+  /** JSON object of fixed rates, e.g. {"BTC/USD":"60000"}. */
+  RATES_FIXED: z.string().optional(),
+  RATE_REFRESH_SECONDS: z.coerce.number().int().min(1).default(60),
+  RATE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(600),
+
+  BTC_RPC_URL: url.optional(),
+  BTC_RPC_USER: z.string().optional(),
+  BTC_RPC_PASSWORD: z.string().optional(),
+  BTC_RPC_COOKIE_FILE: z.string().optional(),
+  BTC_NETWORK: z.enum(['mainnet', 'testnet', 'regtest']).default('mainnet'),
+  LTC_RPC_URL: url.optional(),
+  LTC_RPC_USER: z.string().optional(),
+  LTC_RPC_PASSWORD: z.string().optional(),
+  LTC_RPC_COOKIE_FILE: z.string().optional(),
+  LTC_NETWORK: z.enum(['mainnet', 'testnet', 'regtest']).default('mainnet'),
+  ETH_RPC_URL: url.optional(),
+  ETH_CHAIN_ID: z.coerce.number().int().positive().default(1),
+  /** JSON object currency code -> contract address, overriding the mainnet defaults. */
+  ETH_TOKEN_CONTRACTS: z.string().optional(),
+  TRON_API_URL: url.optional(),
+  TRON_API_KEY: z.string().optional(),
+  TRON_TOKEN_CONTRACTS: z.string().optional(),
+  /** Poll interval of every watcher, milliseconds. */
+  WATCH_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+});
+
+export type Config = Omit<z.infer<typeof schema>, 'DATA_DIR'> & {
+  DATA_DIR: string;
+  /** Absolute path of the embedded SQLite file (when DATABASE_URL is unset). */
+  SQLITE_PATH: string;
+  PUBLIC_URL: string;
+};
+
+export class ConfigError extends Error {}
+
+/** Names of settings whose values must never reach a log line. */
+export const SECRET_SETTINGS = [
+  'DATABASE_URL',
+  'KASSA_DEMO_API_KEY',
+  'KASSA_ADMIN_TOKEN',
+  'SMTP_URL',
+  'BTC_RPC_PASSWORD',
+  'LTC_RPC_PASSWORD',
+  'TRON_API_KEY',
+] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') input[key] = v;
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  for (const key of ['RATES_FIXED', 'ETH_TOKEN_CONTRACTS', 'TRON_TOKEN_CONTRACTS'] as const) {
+    const v = c[key];
+    if (v === undefined) continue;
+    try {
+      const obj: unknown = JSON.parse(v);
+      if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new Error();
+    } catch {
+      throw new ConfigError(`invalid configuration:\n  ${key}: must be a JSON object`);
+    }
+  }
+  const dataDir = path.resolve(c.DATA_DIR);
+  return {
+    ...c,
+    DATA_DIR: dataDir,
+    SQLITE_PATH: path.join(dataDir, 'kassa.sqlite'),
+    PUBLIC_URL: (c.PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/$/, ''),
+  };
+}

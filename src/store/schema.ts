@@ -1,0 +1,169 @@
+/**
+ * Table types for Kysely. Times are epoch milliseconds (bigint columns read as
+ * numbers); amounts are text holding exact integers or decimals; flags are 0/1.
+ */
+import type { Generated } from 'kysely';
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  /** First characters of the key, shown in lists so an operator can tell keys apart. */
+  prefix: string;
+  /** SHA-256 of the whole key; the key itself is never stored. */
+  key_hash: string;
+  label: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface ProjectsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  /** JSON: urls, currencies, wallets, confirmations, rules. */
+  settings: string;
+  secret_key: string;
+  test_mode: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface InvoicesTable {
+  id: string;
+  short_id: string;
+  project_id: string;
+  account_id: string;
+  amount: string;
+  price_currency: string;
+  order_id: string | null;
+  email: string | null;
+  description: string | null;
+  expires_at: number | null;
+  available_currencies: string | null;
+  test_mode: number;
+  locale: string;
+  metadata: string | null;
+  status: string;
+  context: string | null;
+  resolution: string | null;
+  manual_resolution: string | null;
+  cancelled_at: number | null;
+  received_confirmed: string;
+  received_unconfirmed: string;
+  watch_until: number | null;
+  /** When the status must next be recomputed without any new payment (expiry, staleness). */
+  recheck_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface QuotesTable {
+  id: string;
+  invoice_id: string;
+  currency: string;
+  chain: string;
+  address: string;
+  derivation_index: number | null;
+  amount_due: string;
+  rate: string;
+  rate_source: string;
+  fixed_at: number;
+  required_confirmations: number;
+  active: number;
+}
+
+export interface AddressAllocationsTable {
+  project_id: string;
+  chain: string;
+  /** Hash of the wallet key, so a changed key starts a fresh index range. */
+  wallet_id: string;
+  idx: number;
+  address: string;
+  invoice_id: string;
+  allocated_at: number;
+  /** Set when the invoice expired unpaid: the address may be handed out again after this time. */
+  reusable_at: number | null;
+}
+
+export interface PaymentsTable {
+  id: string;
+  invoice_id: string;
+  quote_id: string;
+  chain: string;
+  txid: string;
+  output_index: number;
+  address: string;
+  amount: string;
+  block_hash: string | null;
+  block_height: number | null;
+  confirmations: number;
+  dropped: number;
+  rbf: number;
+  first_seen_at: number;
+  updated_at: number;
+}
+
+export interface EventsTable {
+  id: string;
+  invoice_id: string;
+  project_id: string;
+  type: string;
+  data: string;
+  created_at: number;
+}
+
+export interface RefundsTable {
+  id: string;
+  invoice_id: string;
+  source: string;
+  amount: string | null;
+  currency: string | null;
+  address: string;
+  txid: string | null;
+  created_at: number;
+}
+
+export interface IdempotencyKeysTable {
+  account_id: string;
+  key: string;
+  request_hash: string;
+  invoice_id: string;
+  created_at: number;
+}
+
+export interface ChainCursorsTable {
+  chain: string;
+  height: number;
+  hash: string;
+  updated_at: number;
+}
+
+export interface ChainBlocksTable {
+  chain: string;
+  height: number;
+  hash: string;
+  parent_hash: string | null;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  api_keys: ApiKeysTable;
+  projects: ProjectsTable;
+  invoices: InvoicesTable;
+  quotes: QuotesTable;
+  address_allocations: AddressAllocationsTable;
+  payments: PaymentsTable;
+  events: EventsTable;
+  refunds: RefundsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  chain_cursors: ChainCursorsTable;
+  chain_blocks: ChainBlocksTable;
+}
+
+export type { Generated };
