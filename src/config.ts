@@ -22,7 +22,7 @@ const schema = z.object({
     .optional(),
   PUBLIC_URL: url.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  KASSA_ROLES: roles.default('api,watch,dispatch'),
+  KASSA_ROLES: roles.default(['api', 'watch', 'dispatch']),
   KASSA_DEMO_API_KEY: z.string().min(20).max(200).optional(),
   KASSA_DEMO_SHOP_ID: z
     .string()
@@ -30,12 +30,12 @@ const schema = z.object({
     .optional(),
   KASSA_ADMIN_TOKEN: z.string().min(20).optional(),
   /** Test mode: the built-in test chain and the test-payment endpoint. */
-  KASSA_TEST_MODE: bool.default('true'),
+  KASSA_TEST_MODE: bool.default(true),
   /** Late-payment window: addresses stay watched this long after an invoice closes. */
   LATE_PAYMENT_WINDOW_HOURS: z.coerce.number().int().min(0).max(24 * 365).default(24 * 7),
   /** Cool-down before an expired, never-paid address is handed out again. */
   ADDRESS_REUSE_COOLDOWN_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 7),
-  ALLOW_PRIVATE_CALLBACKS: bool.default('false'),
+  ALLOW_PRIVATE_CALLBACKS: bool.default(false),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Kassa <kassa@localhost>'),
 

@@ -20,6 +20,8 @@ export interface Invoice {
   readonly testMode: boolean;
   readonly locale: Locale;
   readonly metadata: Readonly<Record<string, string>> | null;
+  /** Rates fixed at creation (timer invoices), per payment currency. */
+  readonly lockedRates: Readonly<Record<string, LockedRate>> | null;
   readonly status: InvoiceStatus;
   readonly context: InvoiceContext | null;
   readonly resolution: Resolution | null;
@@ -32,6 +34,12 @@ export interface Invoice {
   readonly receivedUnconfirmed: bigint;
   /** Last moment payments to its addresses are still watched (late-payment window). */
   readonly watchUntil: number | null;
+}
+
+export interface LockedRate {
+  readonly rate: string;
+  readonly source: string;
+  readonly fixedAt: number;
 }
 
 /** The crypto side of an invoice: where and how much to pay, at what rate. */

@@ -49,6 +49,8 @@ export interface InvoicesTable {
   test_mode: number;
   locale: string;
   metadata: string | null;
+  /** JSON: rates fixed at creation for timer invoices, per currency. */
+  locked_rates: string | null;
   status: string;
   context: string | null;
   resolution: string | null;

@@ -48,6 +48,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('test_mode', 'integer', (c) => c.notNull())
     .addColumn('locale', 'text', (c) => c.notNull())
     .addColumn('metadata', 'text')
+    .addColumn('locked_rates', 'text')
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('context', 'text')
     .addColumn('resolution', 'text')

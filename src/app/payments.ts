@@ -1,0 +1,229 @@
+/**
+ * Recording payments: the PaymentLedger every watcher drives, and simulated
+ * payments for test mode. Each change and its events commit in one transaction.
+ */
+import { cryptoCurrency } from '../domain/currencies.js';
+import { invalid, invalidState, KassaError } from '../domain/errors.js';
+import type { Invoice, Payment } from '../domain/invoice.js';
+import { InvalidAmount, parseDecimal, toUnits } from '../domain/money.js';
+import type { AppContext } from './context.js';
+import { newId } from './ids.js';
+import type { InvoiceView } from './invoice-view.js';
+import type { ObservedTransfer, PaymentLedger, WatchList } from './ports/chain.js';
+import type { UnitOfWork } from './ports/store.js';
+import { settle, type PendingEvent } from './settle.js';
+import { viewOf } from './views.js';
+
+/** Confirmations beyond this stop being tracked; far past every policy. */
+const CONFIRMATION_CAP = 1000;
+
+export class PaymentRecorder implements PaymentLedger {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly watchList?: WatchList,
+  ) {}
+
+  private async quoteFor(uow: UnitOfWork, t: ObservedTransfer) {
+    const hit = this.watchList?.lookup(t.chain, t.address);
+    const candidates = await uow.quotes.byAddress(t.chain, hit?.address ?? t.address);
+    return candidates.find((q) => q.currency === t.currency);
+  }
+
+  async recordTransfer(t: ObservedTransfer): Promise<void> {
+    const now = this.ctx.clock.now();
+    const changed = await this.ctx.store.transaction(async (uow) => {
+      const existing = await uow.payments.byKey(t.chain, t.txid, t.index);
+      if (existing) {
+        const sameBlock = existing.blockHash === t.blockHash && existing.blockHeight === t.blockHeight;
+        if (sameBlock && !existing.dropped) return null;
+        const pending: PendingEvent[] = [];
+        // A mempool transaction seen again in a block, or back after being dropped, counts again.
+        const patch: Partial<Payment> = {
+          blockHash: t.blockHash,
+          blockHeight: t.blockHeight,
+          dropped: false,
+          ...(t.blockHeight === null ? { confirmations: 0 } : {}),
+        };
+        await uow.payments.update(existing.id, patch, now);
+        if (existing.dropped) pending.push({ type: 'payment.seen', payment: { ...existing, ...patch } });
+        await settle(this.ctx, uow, existing.invoiceId, pending);
+        return existing.invoiceId;
+      }
+      const quote = await this.quoteFor(uow, t);
+      if (!quote) return null;
+      const payment: Payment = {
+        id: newId('pay', now),
+        invoiceId: quote.invoiceId,
+        quoteId: quote.id,
+        chain: t.chain,
+        txid: t.txid,
+        outputIndex: t.index,
+        address: quote.address,
+        amount: t.amount,
+        blockHash: t.blockHash,
+        blockHeight: t.blockHeight,
+        confirmations: t.blockHeight === null ? 0 : 1,
+        dropped: false,
+        rbf: t.rbf ?? false,
+        firstSeenAt: now,
+      };
+      if (!(await uow.payments.insertIfNew(payment))) return null;
+      // A payment to an earlier quote's address makes that quote the one that counts.
+      const active = await uow.quotes.active(quote.invoiceId);
+      if (active?.id !== quote.id) {
+        const paidActive = active && (await uow.payments.forInvoice(quote.invoiceId)).some((p) => p.quoteId === active.id);
+        if (!paidActive) {
+          await uow.quotes.deactivate(quote.invoiceId);
+          await uow.quotes.activate(quote.id);
+        }
+      }
+      const pending: PendingEvent[] = [{ type: 'payment.seen', payment }];
+      if (payment.confirmations >= quote.requiredConfirmations) pending.push({ type: 'payment.confirmed', payment });
+      await settle(this.ctx, uow, quote.invoiceId, pending);
+      return quote.invoiceId;
+    });
+    if (changed) this.ctx.onInvoiceChanged?.(changed);
+  }
+
+  async tipChanged(chain: string, height: number): Promise<void> {
+    const now = this.ctx.clock.now();
+    const changed = await this.ctx.store.transaction(async (uow) => {
+      const byInvoice = new Map<string, PendingEvent[]>();
+      for (const p of await uow.payments.mined(chain, CONFIRMATION_CAP)) {
+        const confirmations = Math.max(0, height - (p.blockHeight ?? height) + 1);
+        if (confirmations === p.confirmations) continue;
+        await uow.payments.update(p.id, { confirmations }, now);
+        const events = byInvoice.get(p.invoiceId) ?? [];
+        const quote = await uow.quotes.get(p.quoteId);
+        const req = quote?.requiredConfirmations ?? 1;
+        if (p.confirmations < req && confirmations >= req) {
+          events.push({ type: 'payment.confirmed', payment: { ...p, confirmations } });
+        }
+        byInvoice.set(p.invoiceId, events);
+      }
+      for (const [invoiceId, events] of byInvoice) await settle(this.ctx, uow, invoiceId, events);
+      return [...byInvoice.keys()];
+    });
+    for (const id of changed) this.ctx.onInvoiceChanged?.(id);
+  }
+
+  async blocksDisconnected(chain: string, fromHeight: number): Promise<void> {
+    const now = this.ctx.clock.now();
+    const changed = await this.ctx.store.transaction(async (uow) => {
+      const byInvoice = new Map<string, PendingEvent[]>();
+      for (const p of await uow.payments.minedFrom(chain, fromHeight)) {
+        await uow.payments.update(p.id, { blockHash: null, blockHeight: null, confirmations: 0 }, now);
+        const events = byInvoice.get(p.invoiceId) ?? [];
+        events.push({ type: 'payment.unconfirmed', payment: { ...p, blockHash: null, blockHeight: null, confirmations: 0 } });
+        byInvoice.set(p.invoiceId, events);
+      }
+      for (const [invoiceId, events] of byInvoice) await settle(this.ctx, uow, invoiceId, events);
+      return [...byInvoice.keys()];
+    });
+    for (const id of changed) this.ctx.onInvoiceChanged?.(id);
+  }
+
+  async transactionDropped(chain: string, txid: string): Promise<void> {
+    const now = this.ctx.clock.now();
+    const changed = await this.ctx.store.transaction(async (uow) => {
+      const byInvoice = new Map<string, PendingEvent[]>();
+      for (const p of await uow.payments.byTxid(chain, txid)) {
+        // A mined payment is only undone by a reorg, never by a mempool report.
+        if (p.dropped || p.blockHeight !== null) continue;
+        await uow.payments.update(p.id, { dropped: true }, now);
+        const events = byInvoice.get(p.invoiceId) ?? [];
+        events.push({ type: 'payment.dropped', payment: { ...p, dropped: true } });
+        byInvoice.set(p.invoiceId, events);
+      }
+      for (const [invoiceId, events] of byInvoice) await settle(this.ctx, uow, invoiceId, events);
+      return [...byInvoice.keys()];
+    });
+    for (const id of changed) this.ctx.onInvoiceChanged?.(id);
+  }
+}
+
+export interface TestPaymentInput {
+  /** Crypto amount as a decimal string; default: what is still owed. */
+  readonly amount?: string;
+  /** Leave the payment unconfirmed (pending) until confirmed separately. */
+  readonly confirmed?: boolean;
+  /** Expire the invoice first, so the payment arrives late. */
+  readonly late?: boolean;
+}
+
+/** Test mode: records a simulated payment on the built-in test chain. */
+export async function recordTestPayment(
+  ctx: AppContext,
+  inv: Invoice,
+  input: TestPaymentInput,
+): Promise<{ invoice: InvoiceView; payment: Payment }> {
+  if (!inv.testMode) throw invalidState('simulated payments are only for test-mode invoices');
+  const quote = await ctx.store.quotes.active(inv.id);
+  if (!quote) throw invalidState('choose a payment currency first');
+  const currency = cryptoCurrency(quote.currency);
+  if (!currency) throw new KassaError('invalid_state', 'unknown quote currency');
+  let amount: bigint;
+  try {
+    amount =
+      input.amount !== undefined
+        ? toUnits(parseDecimal(input.amount, 18, currency.decimals), currency.decimals)
+        : quote.amountDue > inv.receivedConfirmed
+          ? quote.amountDue - inv.receivedConfirmed
+          : quote.amountDue;
+  } catch (e) {
+    if (e instanceof InvalidAmount) throw invalid('amount', `amount ${e.message}`);
+    throw e;
+  }
+  if (amount <= 0n) throw invalid('amount', 'amount must be greater than zero');
+  if (input.late && inv.expiresAt === null && inv.cancelledAt === null) {
+    throw invalid('late', 'a late payment needs an invoice with a timer');
+  }
+  const now = ctx.clock.now();
+  const result = await ctx.store.transaction(async (uow) => {
+    if (input.late && (inv.expiresAt === null || inv.expiresAt > now)) {
+      await uow.invoices.setExpiresAt(inv.id, now - 1);
+      await settle(ctx, uow, inv.id);
+    }
+    const confirmations = input.confirmed === false ? 0 : quote.requiredConfirmations;
+    const payment: Payment = {
+      id: newId('pay', now),
+      invoiceId: inv.id,
+      quoteId: quote.id,
+      chain: 'test',
+      txid: newId('testtx', now),
+      outputIndex: 0,
+      address: quote.address,
+      amount,
+      blockHash: confirmations > 0 ? `testblock-${now}` : null,
+      blockHeight: confirmations > 0 ? 1 : null,
+      confirmations,
+      dropped: false,
+      rbf: false,
+      firstSeenAt: now,
+    };
+    await uow.payments.insertIfNew(payment);
+    const events: PendingEvent[] = [{ type: 'payment.seen', payment }];
+    if (confirmations > 0) events.push({ type: 'payment.confirmed', payment });
+    const settled = await settle(ctx, uow, inv.id, events);
+    return { invoice: viewOf(ctx, settled.invoice, settled.quote), payment };
+  });
+  ctx.onInvoiceChanged?.(inv.id);
+  return result;
+}
+
+/** Test mode: confirms a simulated payment recorded unconfirmed. */
+export async function confirmTestPayment(ctx: AppContext, inv: Invoice, paymentId: string): Promise<InvoiceView> {
+  if (!inv.testMode) throw invalidState('simulated payments are only for test-mode invoices');
+  const now = ctx.clock.now();
+  const result = await ctx.store.transaction(async (uow) => {
+    const payment = (await uow.payments.forInvoice(inv.id)).find((p) => p.id === paymentId);
+    if (!payment) throw new KassaError('not_found', 'payment not found', 'payment_id');
+    const quote = await uow.quotes.get(payment.quoteId);
+    const req = quote?.requiredConfirmations ?? 1;
+    if (payment.confirmations >= req) return settle(ctx, uow, inv.id);
+    await uow.payments.update(payment.id, { confirmations: req, blockHash: `testblock-${now}`, blockHeight: 1 }, now);
+    return settle(ctx, uow, inv.id, [{ type: 'payment.confirmed', payment: { ...payment, confirmations: req } }]);
+  });
+  ctx.onInvoiceChanged?.(inv.id);
+  return viewOf(ctx, result.invoice, result.quote);
+}

@@ -1,0 +1,147 @@
+/** The storage the use cases need, as one unit of work per transaction. */
+import type { Account, Project } from '../../domain/project.js';
+import type {
+  Invoice,
+  InvoiceEvent,
+  Payment,
+  Quote,
+  Refund,
+} from '../../domain/invoice.js';
+import type { InvoiceStatus } from '../../domain/invoice-status.js';
+import type { WatchedAddress } from './chain.js';
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly accountId: string;
+  readonly prefix: string;
+  readonly label: string | null;
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
+}
+
+export interface InvoiceFilter {
+  readonly accountId: string;
+  readonly projectId?: string;
+  readonly statuses?: readonly InvoiceStatus[];
+  readonly createdFrom?: number;
+  readonly createdTo?: number;
+  readonly orderId?: string;
+  /** Keyset cursor: invoices strictly older than (createdAt, id). */
+  readonly before?: { createdAt: number; id: string };
+  readonly limit: number;
+  readonly offset?: number;
+}
+
+export interface InvoiceStatePatch {
+  readonly status: InvoiceStatus;
+  readonly context: string | null;
+  readonly resolution: string | null;
+  readonly receivedConfirmed: bigint;
+  readonly receivedUnconfirmed: bigint;
+  readonly recheckAt: number | null;
+  readonly watchUntil: number | null;
+  readonly updatedAt: number;
+}
+
+export interface AllocatedAddress {
+  readonly idx: number;
+  readonly address: string;
+}
+
+export interface UnitOfWork {
+  readonly accounts: {
+    insert(a: Account): Promise<void>;
+    get(id: string): Promise<Account | undefined>;
+    list(): Promise<Account[]>;
+  };
+  readonly apiKeys: {
+    insert(k: ApiKeyRecord & { keyHash: string }): Promise<void>;
+    byHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
+    get(id: string): Promise<ApiKeyRecord | undefined>;
+    list(accountId: string): Promise<ApiKeyRecord[]>;
+    revoke(id: string, at: number): Promise<boolean>;
+  };
+  readonly projects: {
+    insert(p: Project, secretKey: string): Promise<void>;
+    get(id: string): Promise<Project | undefined>;
+    secretKey(id: string): Promise<string | undefined>;
+    setSecretKey(id: string, secret: string, at: number): Promise<void>;
+    list(accountId: string): Promise<Project[]>;
+    update(p: Project, at: number): Promise<void>;
+  };
+  readonly invoices: {
+    insert(i: Invoice): Promise<void>;
+    get(id: string): Promise<Invoice | undefined>;
+    byShortId(shortId: string): Promise<Invoice | undefined>;
+    /** Reads the invoice and holds a write lock on it until the transaction ends. */
+    lock(id: string): Promise<Invoice | undefined>;
+    byOrderId(projectId: string, orderId: string): Promise<Invoice | undefined>;
+    updateState(id: string, patch: InvoiceStatePatch): Promise<void>;
+    setCancelled(id: string, at: number): Promise<void>;
+    setManualResolution(id: string, resolution: string, at: number): Promise<void>;
+    setExpiresAt(id: string, at: number): Promise<void>;
+    list(f: InvoiceFilter): Promise<Invoice[]>;
+    count(f: InvoiceFilter): Promise<number>;
+    dueForRecheck(now: number, limit: number): Promise<string[]>;
+  };
+  readonly quotes: {
+    insert(q: Quote): Promise<void>;
+    active(invoiceId: string): Promise<Quote | undefined>;
+    get(id: string): Promise<Quote | undefined>;
+    forInvoice(invoiceId: string): Promise<Quote[]>;
+    deactivate(invoiceId: string): Promise<void>;
+    activate(id: string): Promise<void>;
+    byAddress(chain: string, address: string): Promise<Quote[]>;
+    /** Addresses to watch: quotes fixed at or after `since` whose invoice is still watched at `now`. */
+    watched(since: number, now: number): Promise<(WatchedAddress & { chain: string; fixedAt: number })[]>;
+  };
+  readonly payments: {
+    /** Inserts unless (chain, txid, index) exists; returns whether it was new. */
+    insertIfNew(p: Payment): Promise<boolean>;
+    byKey(chain: string, txid: string, index: number): Promise<Payment | undefined>;
+    forInvoice(invoiceId: string): Promise<Payment[]>;
+    update(
+      id: string,
+      patch: Partial<Pick<Payment, 'blockHash' | 'blockHeight' | 'confirmations' | 'dropped' | 'rbf'>>,
+      at: number,
+    ): Promise<void>;
+    /** Mined, not dropped payments on `chain` whose confirmations may still matter. */
+    mined(chain: string, maxConfirmations: number): Promise<Payment[]>;
+    minedFrom(chain: string, fromHeight: number): Promise<Payment[]>;
+    byTxid(chain: string, txid: string): Promise<Payment[]>;
+  };
+  readonly events: {
+    append(events: readonly InvoiceEvent[]): Promise<void>;
+    forInvoice(invoiceId: string): Promise<InvoiceEvent[]>;
+  };
+  readonly refunds: {
+    insert(r: Refund): Promise<void>;
+    forInvoice(invoiceId: string): Promise<Refund[]>;
+  };
+  readonly idempotency: {
+    get(accountId: string, key: string): Promise<{ requestHash: string; invoiceId: string } | undefined>;
+    /** Returns false when the key already exists. */
+    put(accountId: string, key: string, requestHash: string, invoiceId: string, at: number): Promise<boolean>;
+  };
+  readonly addresses: {
+    /** Next never-used index for the wallet. */
+    nextIndex(projectId: string, chain: string, walletId: string): Promise<number>;
+    /** An address whose invoice expired unpaid and whose cool-down is over. */
+    reusable(projectId: string, chain: string, walletId: string, now: number): Promise<AllocatedAddress | undefined>;
+    /** Number of allocated, never-paid addresses still waiting (the wallet's gap). */
+    unusedCount(projectId: string, chain: string, walletId: string): Promise<number>;
+    allocate(
+      a: AllocatedAddress & { projectId: string; chain: string; walletId: string; invoiceId: string; at: number },
+    ): Promise<boolean>;
+    reassign(projectId: string, chain: string, walletId: string, idx: number, invoiceId: string, at: number): Promise<boolean>;
+    /** Marks an unpaid invoice's addresses reusable after `at`; a paid one's are kept forever. */
+    release(invoiceId: string, reusableAt: number): Promise<void>;
+    markUsed(invoiceId: string): Promise<void>;
+  };
+}
+
+export interface InvoiceStore extends UnitOfWork {
+  transaction<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T>;
+  /** Database reachable and migrations current. */
+  ready(): Promise<boolean>;
+}

@@ -1,0 +1,126 @@
+/**
+ * Recomputes an invoice's status from its facts and commits the new cache and
+ * its events together. Every state change in Kassa goes through here.
+ */
+import { DEFAULT_CONFIRMATIONS } from '../domain/currencies.js';
+import type { Invoice, InvoiceEvent, InvoiceEventType, Payment, Quote } from '../domain/invoice.js';
+import { invoiceStatus, UNCONFIRMED_AFTER_MS, type StatusResult } from '../domain/invoice-status.js';
+import { DEFAULT_RULES } from '../domain/rules.js';
+import type { AppContext } from './context.js';
+import { newId } from './ids.js';
+import { paymentView, type PaymentView } from './invoice-view.js';
+import type { UnitOfWork } from './ports/store.js';
+import { viewOf } from './views.js';
+
+export interface PendingEvent {
+  readonly type: InvoiceEventType;
+  readonly payment?: Payment;
+  readonly extra?: Record<string, unknown>;
+}
+
+export function requiredConfirmations(quote: Pick<Quote, 'requiredConfirmations'> | undefined): number {
+  return quote?.requiredConfirmations ?? DEFAULT_CONFIRMATIONS.BTC;
+}
+
+function nextRecheck(inv: Invoice, r: StatusResult, payments: readonly Payment[], now: number, reqConf: number) {
+  const times: number[] = [];
+  const closesAt = Math.min(inv.expiresAt ?? Infinity, inv.cancelledAt ?? Infinity);
+  if (closesAt > now && Number.isFinite(closesAt)) times.push(closesAt);
+  for (const p of payments) {
+    const staleAt = p.firstSeenAt + UNCONFIRMED_AFTER_MS;
+    if (!p.dropped && p.confirmations < reqConf && staleAt > now) times.push(staleAt);
+  }
+  if (r.closed && inv.watchUntil === null) times.push(now);
+  return times.length ? Math.min(...times) : null;
+}
+
+export interface SettleResult {
+  readonly invoice: Invoice;
+  readonly quote: Quote | undefined;
+  readonly changed: boolean;
+}
+
+export async function settle(
+  ctx: AppContext,
+  uow: UnitOfWork,
+  invoiceId: string,
+  pending: readonly PendingEvent[] = [],
+): Promise<SettleResult> {
+  const now = ctx.clock.now();
+  const inv = await uow.invoices.lock(invoiceId);
+  if (!inv) throw new Error(`invoice ${invoiceId} vanished`);
+  const quote = await uow.quotes.active(invoiceId);
+  const project = await uow.projects.get(inv.projectId);
+  const payments = quote
+    ? (await uow.payments.forInvoice(invoiceId)).filter((p) => p.quoteId === quote.id)
+    : [];
+  const reqConf = requiredConfirmations(quote);
+  const r = invoiceStatus({
+    amountDue: quote?.amountDue ?? null,
+    requiredConfirmations: reqConf,
+    expiresAt: inv.expiresAt,
+    cancelledAt: inv.cancelledAt,
+    payments: payments.map((p) => ({
+      key: `${p.chain}:${p.txid}:${p.outputIndex}`,
+      amount: p.amount,
+      confirmations: p.confirmations,
+      dropped: p.dropped,
+      firstSeenAt: p.firstSeenAt,
+    })),
+    rules: project?.rules ?? DEFAULT_RULES,
+    manualResolution: inv.manualResolution,
+    now,
+  });
+
+  const closesAt = Math.min(inv.expiresAt ?? Infinity, inv.cancelledAt ?? Infinity);
+  const window = ctx.settings.latePaymentWindowMs;
+  let watchUntil: number | null = null;
+  if (r.closed) watchUntil = closesAt + window;
+  else if (r.status === 'paid' || r.status === 'overpaid' || r.status === 'refunded')
+    watchUntil = inv.watchUntil ?? now + window;
+
+  const next: Invoice = {
+    ...inv,
+    status: r.status,
+    context: r.context,
+    resolution: r.resolution,
+    receivedConfirmed: r.confirmed,
+    receivedUnconfirmed: r.unconfirmed,
+    watchUntil,
+    updatedAt: now,
+  };
+  const stateChanged =
+    inv.status !== next.status ||
+    inv.context !== next.context ||
+    inv.resolution !== next.resolution ||
+    inv.receivedConfirmed !== next.receivedConfirmed ||
+    inv.receivedUnconfirmed !== next.receivedUnconfirmed;
+  const recheckAt = nextRecheck(next, r, payments, now, reqConf);
+  const invoice = stateChanged ? next : { ...next, updatedAt: inv.updatedAt };
+  await uow.invoices.updateState(invoiceId, { ...invoice, recheckAt, updatedAt: invoice.updatedAt });
+
+  // An address that never received anything goes back to the pool after a cool-down.
+  if (r.closed && payments.length === 0) {
+    await uow.addresses.release(invoiceId, closesAt + ctx.settings.addressReuseCooldownMs);
+  } else if (payments.length > 0) await uow.addresses.markUsed(invoiceId);
+
+  const view = viewOf(ctx, invoice, quote);
+  const events: InvoiceEvent[] = [];
+  const add = (type: InvoiceEventType, data: Record<string, unknown>) =>
+    events.push({ id: newId('evt', now), invoiceId, projectId: inv.projectId, type, data, createdAt: now });
+  const pv = (p: Payment): PaymentView => paymentView(p, quote?.currency ?? '', reqConf);
+
+  for (const e of pending) add(e.type, { invoice: view, ...(e.payment ? { payment: pv(e.payment) } : {}), ...e.extra });
+  if (inv.status !== invoice.status || inv.context !== invoice.context) {
+    add('invoice.status_changed', {
+      invoice: view,
+      previous_status: inv.status,
+      previous_context: inv.context,
+    });
+  }
+  if (inv.resolution !== invoice.resolution && invoice.resolution !== null) {
+    add('invoice.resolved', { invoice: view, resolution: invoice.resolution });
+  }
+  await uow.events.append(events);
+  return { invoice, quote, changed: events.length > 0 };
+}

@@ -1,0 +1,113 @@
+/**
+ * CryptoCloud-compatible postback: POSTed when an invoice becomes paid, partial
+ * or overpaid, as JSON or form fields, with an HS256 JWT `token` signed by the
+ * project's secret key (claims `id` and `exp`), exactly what CryptoCloud
+ * integrations already verify.
+ */
+import { SignJWT } from 'jose';
+import type { InvoiceView } from '../app/invoice-view.js';
+import { cryptoCurrency } from '../domain/currencies.js';
+import { JSON_HEADERS, TEST_EVENT_TYPE, type CallbackFormat, type EventData } from './format.js';
+import { cryptoCloudStatus } from './vocabulary.js';
+
+const POSTBACK_STATUSES = new Set(['paid', 'partial', 'overpaid']);
+const TOKEN_LIFETIME_SECONDS = 300;
+
+/** CryptoCloud writes times as "2023-01-01 12:00:00.000000" (UTC). */
+function ccTime(iso: string | null): string | null {
+  if (iso === null) return null;
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${iso.slice(20, 23)}000`;
+}
+
+export function shortInvoiceId(invoice: InvoiceView): string {
+  return invoice.uuid.startsWith('INV-') ? invoice.uuid.slice(4) : invoice.uuid;
+}
+
+/** The invoice as CryptoCloud describes it, amounts as exact decimal strings. */
+export function cryptoCloudInvoice(invoice: InvoiceView): Record<string, unknown> {
+  const q = invoice.quote;
+  const c = q ? cryptoCurrency(q.currency) : undefined;
+  return {
+    uuid: invoice.uuid,
+    created: ccTime(invoice.created_at),
+    address: q?.address ?? '',
+    expiry_date: ccTime(invoice.expires_at),
+    side_commission: 'client',
+    type_payments: 'crypto',
+    amount: q?.amount_due ?? null,
+    amount_units: q?.amount_due_units ?? null,
+    amount_in_fiat: invoice.amount,
+    fiat_currency: invoice.currency,
+    received: invoice.received,
+    received_units: invoice.received_units,
+    received_unconfirmed: invoice.received_unconfirmed,
+    received_unconfirmed_units: invoice.received_unconfirmed_units,
+    remaining: invoice.remaining,
+    remaining_units: invoice.remaining_units,
+    status: cryptoCloudStatus(invoice),
+    invoice_status: invoice.status,
+    context: invoice.context,
+    resolution: invoice.resolution,
+    order_id: invoice.order_id,
+    currency: c
+      ? {
+          id: c.id,
+          code: c.symbol,
+          fullcode: c.code,
+          network: { code: c.network.code, id: c.network.id, fullname: c.network.fullname },
+          name: c.name,
+          stablecoin: c.stablecoin,
+        }
+      : null,
+    project: { id: invoice.shop_id },
+    link: invoice.link,
+    test_mode: invoice.test_mode,
+  };
+}
+
+export async function postbackToken(
+  shortId: string,
+  secretKey: string,
+  now: number,
+): Promise<string> {
+  return new SignJWT({ id: shortId })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setExpirationTime(Math.floor(now / 1000) + TOKEN_LIFETIME_SECONDS)
+    .sign(new TextEncoder().encode(secretKey));
+}
+
+function wantsPostback(type: string, data: EventData): boolean {
+  if (type === TEST_EVENT_TYPE) return true;
+  if (type === 'invoice.status_changed') return POSTBACK_STATUSES.has(data.invoice.status);
+  return type === 'invoice.resolved' && data.invoice.resolution === 'completed';
+}
+
+export const cryptoCloudFormat: CallbackFormat = {
+  name: 'cryptocloud',
+  defaultEvents: ['invoice.status_changed', 'invoice.resolved'],
+  wants: (e) => wantsPostback(e.type, e.data),
+  async render(event, ctx) {
+    const invoice = event.data.invoice;
+    const id = shortInvoiceId(invoice);
+    const info = cryptoCloudInvoice(invoice);
+    const fields = {
+      status: 'success',
+      invoice_id: id,
+      amount_crypto: invoice.received,
+      currency: invoice.quote?.currency ?? '',
+      order_id: invoice.order_id ?? '',
+      token: await postbackToken(id, ctx.projectSecretKey, ctx.now),
+    };
+    if (ctx.contentType === 'form') {
+      const form = new URLSearchParams({ ...fields, invoice_info: JSON.stringify(info) });
+      return {
+        headers: { ...JSON_HEADERS, 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      };
+    }
+    return {
+      headers: { ...JSON_HEADERS },
+      body: JSON.stringify({ ...fields, invoice_info: info }),
+    };
+  },
+};

@@ -1,0 +1,79 @@
+/** What every callback format shares: the event it renders and the signed request it produces. */
+import type { InvoiceView, PaymentView } from '../app/invoice-view.js';
+
+export type FormatName = 'native' | 'cryptocloud' | 'cryptopay' | 'coinspaid';
+export const FORMAT_NAMES: readonly FormatName[] = [
+  'native',
+  'cryptocloud',
+  'cryptopay',
+  'coinspaid',
+];
+
+export type ContentType = 'json' | 'form';
+
+export interface EventData {
+  readonly invoice: InvoiceView;
+  readonly payment?: PaymentView;
+  readonly previous_status?: string;
+  readonly [key: string]: unknown;
+}
+
+/** An event as the dispatcher hands it to a format. `createdAt` is epoch milliseconds. */
+export interface OutgoingEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly createdAt: number;
+  readonly data: EventData;
+}
+
+export interface SigningContext {
+  /** Endpoint secrets that are valid now, the current one first. */
+  readonly secrets: readonly string[];
+  /** The project's secret key (CryptoCloud signs its postback token with it). */
+  readonly projectSecretKey: string;
+  readonly contentType: ContentType;
+  /** Epoch milliseconds of the attempt. */
+  readonly now: number;
+}
+
+export interface RenderedRequest {
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+export interface CallbackFormat {
+  readonly name: FormatName;
+  /** Native event types an endpoint of this format receives unless it chose its own list. */
+  readonly defaultEvents: readonly string[];
+  /** Whether this event, given its data, makes a callback in this format at all. */
+  wants(event: { type: string; data: EventData }): boolean;
+  render(event: OutgoingEvent, ctx: SigningContext): Promise<RenderedRequest>;
+}
+
+export const NATIVE_EVENT_TYPES = [
+  'invoice.created',
+  'invoice.quote_fixed',
+  'invoice.status_changed',
+  'invoice.canceled',
+  'invoice.resolved',
+  'invoice.refund_requested',
+  'payment.seen',
+  'payment.confirmed',
+  'payment.unconfirmed',
+  'payment.dropped',
+] as const;
+
+/** Events that only say "the invoice's state moved"; several in one transaction make one callback. */
+export const STATE_EVENT_TYPES: readonly string[] = [
+  'invoice.status_changed',
+  'invoice.canceled',
+  'invoice.resolved',
+];
+
+/** The event type of a test callback sent from the API. */
+export const TEST_EVENT_TYPE = 'webhook.test';
+
+export const JSON_HEADERS = {
+  'content-type': 'application/json',
+  'user-agent': 'Kassa-Webhooks/1',
+} as const;

@@ -1,0 +1,232 @@
+/**
+ * Follows an Ethereum node from a durable cursor and reports payments to
+ * watched addresses: polls eth_blockNumber, reads new blocks in bounded
+ * ranges, records each block's transfers before advancing past it, rolls back
+ * to the fork point when the chain reorganises, and backs off while the node
+ * is unreachable, then catches up without skipping a block.
+ */
+import type {
+  BlockRef,
+  ChainCursorStore,
+  ChainWatcher,
+  PaymentLedger,
+  WatcherHealth,
+  WatchList,
+} from '../../app/ports/chain.js';
+import { isValidEvmAddress } from './address.js';
+import { ChainMovedError, ETH_CHAIN, scanRange, type ScanContext } from './block-scan.js';
+import { EvmRpc, redact } from './rpc.js';
+
+export interface WatcherLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface EvmWatcherOptions {
+  /** JSON-RPC endpoint (own node or provider), or a client built from one. */
+  url?: string;
+  rpc?: EvmRpc;
+  chainId: number;
+  /** Currency code (USDT_ERC20, ...) -> token contract on this chain. */
+  tokens: Record<string, string>;
+  ledger: PaymentLedger;
+  watchList: WatchList;
+  cursor: ChainCursorStore;
+  pollMs?: number;
+  /** Blocks read per step; bounds memory and each eth_getLogs range. */
+  batchBlocks?: number;
+  /** Block hashes kept for reorg detection; deeper reorgs cannot be rolled back exactly. */
+  keepBlocks?: number;
+  maxBackoffMs?: number;
+  logger?: WatcherLogger;
+}
+
+const silent: WatcherLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export class EvmWatcher implements ChainWatcher {
+  readonly chain = ETH_CHAIN;
+  private readonly rpc: EvmRpc;
+  private readonly scan: ScanContext;
+  private readonly pollMs: number;
+  private readonly batchBlocks: number;
+  private readonly keepBlocks: number;
+  private readonly maxBackoffMs: number;
+  private readonly log: WatcherLogger;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private state = {
+    nodeReachable: false,
+    height: null as number | null,
+    nodeHeight: null as number | null,
+    lastError: null as string | null,
+    lastProgressAt: null as number | null,
+  };
+
+  constructor(private readonly options: EvmWatcherOptions) {
+    const rpc = options.rpc ?? (options.url ? new EvmRpc({ url: options.url }) : null);
+    if (!rpc) throw new Error('EvmWatcher needs an RPC url or client');
+    this.rpc = rpc;
+    const tokens = new Map<string, string>();
+    for (const [code, contract] of Object.entries(options.tokens)) {
+      if (!isValidEvmAddress(contract))
+        throw new Error(`${code}: invalid token contract address ${contract}`);
+      tokens.set(contract.toLowerCase(), code);
+    }
+    this.scan = { rpc, watchList: options.watchList, tokens };
+    this.pollMs = options.pollMs ?? 1000;
+    this.batchBlocks = Math.max(1, options.batchBlocks ?? 100);
+    this.keepBlocks = Math.max(this.batchBlocks + 1, options.keepBlocks ?? 256);
+    this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
+    this.log = options.logger ?? silent;
+  }
+
+  /** Refuses to start against a node of another chain. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    await this.rpc.assertChainId(this.options.chainId);
+    this.state.nodeReachable = true;
+    const cursor = await this.options.cursor.load(ETH_CHAIN);
+    if (cursor) {
+      // A run interrupted between recording a block's payments and advancing
+      // past it left them above the cursor; if that block is later orphaned
+      // nothing else would roll them back. Reprocessing re-records them.
+      await this.options.ledger.blocksDisconnected(ETH_CHAIN, cursor.height + 1);
+      this.state.height = cursor.height;
+    }
+    this.running = true;
+    this.loop = this.run();
+    this.log.info(
+      { chain: ETH_CHAIN, node: redact(this.rpc.url), from: cursor?.height ?? 'head' },
+      'watcher started',
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+  }
+
+  health(): WatcherHealth {
+    return { chain: ETH_CHAIN, running: this.running, ...this.state };
+  }
+
+  private async run(): Promise<void> {
+    let backoff = this.pollMs;
+    while (this.running) {
+      let delay = this.pollMs;
+      try {
+        const caughtUp = await this.step();
+        this.state.nodeReachable = true;
+        this.state.lastError = null;
+        backoff = this.pollMs;
+        if (!caughtUp) delay = 0;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        this.state.lastError = message;
+        if (err instanceof ChainMovedError) {
+          this.log.debug({ chain: ETH_CHAIN, err: message }, 'chain moved, rereading');
+        } else {
+          this.state.nodeReachable = false;
+          backoff = Math.min(backoff * 2, this.maxBackoffMs);
+          delay = backoff;
+          this.log.warn(
+            { chain: ETH_CHAIN, err: message, retryInMs: delay },
+            'Ethereum node unreachable or failing',
+          );
+        }
+      }
+      if (this.running && delay > 0) await this.sleep(delay);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** One bounded step towards the head; true when nothing is left to read. */
+  private async step(): Promise<boolean> {
+    const { cursor: store, ledger, watchList } = this.options;
+    await watchList.refresh();
+    const head = await this.rpc.blockNumber();
+    this.state.nodeHeight = head;
+    const cursor = await store.load(ETH_CHAIN);
+    if (cursor && !(await this.stillOnChain(cursor, head))) {
+      await this.rollBack(cursor);
+      return false;
+    }
+    const from = cursor ? cursor.height + 1 : head;
+    if (from > head) return true;
+    const to = Math.min(head, from + this.batchBlocks - 1);
+    const range = await scanRange(this.scan, from, to);
+    const first = range.blocks[0];
+    if (cursor && first && first.parentHash !== cursor.hash) {
+      throw new ChainMovedError(`block ${from} does not extend the cursor`);
+    }
+    let next = 0;
+    for (const block of range.blocks) {
+      for (
+        ;
+        next < range.transfers.length && range.transfers[next]?.blockHeight === block.height;
+        next++
+      ) {
+        await ledger.recordTransfer(range.transfers[next]!);
+      }
+      await store.advance(ETH_CHAIN, block);
+    }
+    await ledger.tipChanged(ETH_CHAIN, to);
+    await store.prune(ETH_CHAIN, to - this.keepBlocks);
+    this.state.height = to;
+    this.state.lastProgressAt = Date.now();
+    if (range.transfers.length > 0) {
+      this.log.info(
+        { chain: ETH_CHAIN, from, to, payments: range.transfers.length },
+        'payments seen',
+      );
+    }
+    return to === head;
+  }
+
+  private async stillOnChain(cursor: BlockRef, head: number): Promise<boolean> {
+    if (head < cursor.height) return false;
+    const block = await this.rpc.block(cursor.height, false);
+    return block?.hash === cursor.hash;
+  }
+
+  /** Walks back to the last block both the node and the store agree on, and rewinds past it. */
+  private async rollBack(cursor: BlockRef): Promise<void> {
+    const { cursor: store, ledger } = this.options;
+    let height = cursor.height;
+    for (; height >= 0; height--) {
+      const stored = await store.hashAt(ETH_CHAIN, height);
+      if (stored === null) {
+        this.log.error(
+          { chain: ETH_CHAIN, height },
+          'reorg deeper than the kept block hashes; rolling back to them',
+        );
+        break;
+      }
+      const block = await this.rpc.block(height, false);
+      if (block?.hash === stored) break;
+    }
+    const orphanedFrom = height + 1;
+    await ledger.blocksDisconnected(ETH_CHAIN, orphanedFrom);
+    await store.rewind(ETH_CHAIN, orphanedFrom);
+    this.state.height = height;
+    this.log.warn(
+      { chain: ETH_CHAIN, from: orphanedFrom, to: cursor.height },
+      'reorg: blocks orphaned, rescanning',
+    );
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * Follows the TRON chain from a durable cursor and reports credits to watched
+ * addresses: TRX TransferContract payments and TRC-20 Transfer logs of the
+ * configured token contracts. Detects reorgs by parent hash, backs off when
+ * the node fails or rate-limits (HTTP 429), and never skips a block.
+ */
+import type {
+  ChainCursorStore,
+  ChainWatcher,
+  PaymentLedger,
+  WatcherHealth,
+  WatchList,
+} from '../../app/ports/chain.js';
+import type { TronBlock } from './api-types.js';
+import { TronRateLimitedError, type TronApi } from './api.js';
+import { addressToHex20 } from './address.js';
+import { blockHeader, tokenCredits, trxCredits, type BlockHeader, type TronCredit } from './transfers.js';
+
+export const TRON_CHAIN = 'TRON';
+
+/** The subset of pino the watcher logs through. */
+export interface WatcherLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+export type TronNode = Pick<TronApi, 'getNowBlock' | 'getBlockByNum' | 'getTransactionInfoByBlockNum'>;
+
+export interface TronWatcherOptions {
+  readonly api: TronNode;
+  /** Currency code -> base58 TRC-20 contract, e.g. { USDT_TRC20: 'TR7NHq...' }. */
+  readonly tokens: Readonly<Record<string, string>>;
+  readonly ledger: PaymentLedger;
+  readonly watchList: WatchList;
+  readonly cursor: ChainCursorStore;
+  readonly pollMs: number;
+  readonly logger: WatcherLogger;
+  /** Block hashes kept for reorg detection (TRON solidifies after 19; default 200). */
+  readonly keepBlocks?: number;
+  /** Longest wait between attempts while the node fails; default 30 s. */
+  readonly maxBackoffMs?: number;
+  /** Blocks processed before the tip is reported and the loop yields; default 100. */
+  readonly batchSize?: number;
+  readonly now?: () => number;
+}
+
+export class TronWatcher implements ChainWatcher {
+  readonly chain = TRON_CHAIN;
+  private readonly tokens: ReadonlyMap<string, string>;
+  private readonly keepBlocks: number;
+  private readonly maxBackoffMs: number;
+  private readonly batchSize: number;
+  private readonly now: () => number;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private abort = new AbortController();
+  private wake: (() => void) | null = null;
+  private state = {
+    nodeReachable: false,
+    height: null as number | null,
+    nodeHeight: null as number | null,
+    lastError: null as string | null,
+    lastProgressAt: null as number | null,
+  };
+
+  constructor(private readonly o: TronWatcherOptions) {
+    const tokens = new Map<string, string>();
+    for (const [currency, contract] of Object.entries(o.tokens)) tokens.set(addressToHex20(contract), currency);
+    this.tokens = tokens;
+    this.keepBlocks = o.keepBlocks ?? 200;
+    this.maxBackoffMs = o.maxBackoffMs ?? 30_000;
+    this.batchSize = o.batchSize ?? 100;
+    this.now = o.now ?? Date.now;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.abort = new AbortController();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+  }
+
+  health(): WatcherHealth {
+    return { chain: this.chain, running: this.running, ...this.state };
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let delay = this.o.pollMs;
+      try {
+        const caughtUp = await this.poll();
+        failures = 0;
+        this.state.nodeReachable = true;
+        this.state.lastError = null;
+        if (!caughtUp) delay = 0;
+      } catch (err) {
+        if (!this.running) break;
+        failures += 1;
+        delay = Math.min(this.maxBackoffMs, this.o.pollMs * 2 ** Math.min(failures - 1, 16));
+        this.state.lastError = (err as Error).message;
+        if (err instanceof TronRateLimitedError) {
+          // The node is up but wants fewer requests: honour Retry-After when given.
+          this.state.nodeReachable = true;
+          delay = Math.max(delay, err.retryAfterMs ?? 0);
+        } else {
+          this.state.nodeReachable = false;
+        }
+        this.o.logger.warn({ chain: this.chain, err: this.state.lastError, retryInMs: delay }, 'tron watcher backing off');
+      }
+      if (this.running && delay > 0) await this.sleep(delay);
+    }
+  }
+
+  /** One round: follow the head by up to `batchSize` blocks. True when caught up. */
+  private async poll(): Promise<boolean> {
+    const signal = this.abort.signal;
+    await this.o.watchList.refresh();
+    const headBlock = await this.o.api.getNowBlock(signal);
+    const head = blockHeader(headBlock);
+    this.state.nodeHeight = head.height;
+
+    let cur = await this.o.cursor.load(this.chain);
+    if (!cur) {
+      // A fresh install watches from the node's head; older blocks predate every invoice.
+      await this.processBlock(headBlock, head);
+      await this.o.ledger.tipChanged(this.chain, head.height);
+      this.o.logger.info({ chain: this.chain, height: head.height }, 'tron watcher starting at node head');
+      return true;
+    }
+    this.state.height = cur.height;
+
+    if (head.height <= cur.height) {
+      const stored = head.height === cur.height ? cur.hash : await this.o.cursor.hashAt(this.chain, head.height);
+      if (stored !== null && stored !== head.hash) await this.rollBack(cur.height);
+      return true;
+    }
+
+    let processed = 0;
+    while (this.running && cur.height < head.height && processed < this.batchSize) {
+      const next: number = cur.height + 1;
+      const block = next === head.height ? headBlock : await this.o.api.getBlockByNum(next, signal);
+      if (!block) break; // a load-balanced node behind its peers: try again next round
+      const header = blockHeader(block);
+      if (header.parentHash !== cur.hash) {
+        await this.rollBack(cur.height);
+        return false;
+      }
+      await this.processBlock(block, header);
+      cur = { height: header.height, hash: header.hash };
+      processed += 1;
+    }
+    await this.o.ledger.tipChanged(this.chain, cur.height);
+    if (cur.height > this.keepBlocks) await this.o.cursor.prune(this.chain, cur.height - this.keepBlocks);
+    return cur.height >= head.height;
+  }
+
+  private async processBlock(block: TronBlock, header: BlockHeader): Promise<void> {
+    const credits = trxCredits(block);
+    const txs = block.transactions ?? [];
+    // TRC-20 transfers only come from contract calls; skip the receipts of blocks without any.
+    if (this.tokens.size > 0 && txs.some((tx) => tx.raw_data.contract[0]?.type === 'TriggerSmartContract')) {
+      const infos = await this.o.api.getTransactionInfoByBlockNum(header.height, this.abort.signal);
+      const ids = new Set(txs.map((tx) => tx.txID));
+      // Receipts fetched by number may come from another fork than the block: refuse to mix them.
+      if (infos.some((info) => !ids.has(info.id))) {
+        throw new Error(`receipts of block ${header.height} do not match block ${header.hash}`);
+      }
+      credits.push(...tokenCredits(infos, this.tokens));
+    }
+    for (const credit of credits) await this.record(credit, header);
+    await this.o.cursor.advance(this.chain, header);
+    this.state.height = header.height;
+    this.state.lastProgressAt = this.now();
+  }
+
+  private async record(credit: TronCredit, block: BlockHeader): Promise<void> {
+    if (!this.o.watchList.lookup(this.chain, credit.to)) return;
+    await this.o.ledger.recordTransfer({
+      chain: this.chain,
+      txid: credit.txid,
+      index: credit.index,
+      address: credit.to,
+      currency: credit.currency,
+      amount: credit.amount,
+      blockHash: block.hash,
+      blockHeight: block.height,
+    });
+    this.o.logger.info(
+      { chain: this.chain, txid: credit.txid, index: credit.index, currency: credit.currency, height: block.height },
+      'tron payment seen',
+    );
+  }
+
+  /**
+   * The node's chain no longer contains our block at `fromHeight`: walk back
+   * to the last block both agree on, orphan everything above it and rescan.
+   */
+  private async rollBack(fromHeight: number): Promise<void> {
+    let forkAt: number | null = null;
+    for (let h = fromHeight; h > fromHeight - this.keepBlocks && h >= 0; h--) {
+      const stored = await this.o.cursor.hashAt(this.chain, h);
+      if (stored === null) break; // older than what we keep: resume from here
+      const onNode = await this.o.api.getBlockByNum(h, this.abort.signal);
+      if (onNode && onNode.blockID === stored) break;
+      forkAt = h;
+    }
+    // Our blocks are all still on the node's chain: the mismatch came from a lagging node.
+    if (forkAt === null) return;
+    this.o.logger.warn({ chain: this.chain, fromHeight: forkAt, tip: fromHeight }, 'tron reorg: rolling back');
+    await this.o.ledger.blocksDisconnected(this.chain, forkAt);
+    await this.o.cursor.rewind(this.chain, forkAt);
+    this.state.height = forkAt - 1;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,65 @@
+/** The Fastify server: every face, health, metrics and API docs. */
+import Fastify, { type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Logger } from 'pino';
+import type { AppContext } from '../app/context.js';
+import { apiV1, type ApiV1Options } from './api-v1/index.js';
+import { nativeErrorHandler } from './errors.js';
+import type { Registry } from 'prom-client';
+
+export interface ServerOptions extends ApiV1Options {
+  readonly logger: Logger;
+  /** Readiness checks beyond the database: name -> ok. */
+  readonly readiness?: () => Promise<Record<string, boolean>>;
+  readonly metrics?: Registry;
+  /** Other faces (CryptoCloud, payment page, ...) registered at the root. */
+  readonly faces?: ((app: FastifyInstance) => Promise<void>)[];
+}
+
+export const BODY_LIMIT = 64 * 1024;
+
+export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    bodyLimit: BODY_LIMIT,
+    // Unknown fields are refused, not silently dropped; amounts are never coerced from numbers.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    disableRequestLogging: false,
+  }) as unknown as FastifyInstance;
+  app.setErrorHandler(nativeErrorHandler);
+  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Kassa native API',
+        version: '1',
+        description: 'Self-hosted crypto invoices. Amounts are exact decimal strings; authenticate with `Authorization: Bearer <API key>`.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    const checks: Record<string, boolean> = { database: await ctx.store.ready(), ...(await opts.readiness?.()) };
+    const ok = Object.values(checks).every(Boolean);
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks });
+  });
+  if (opts.metrics) {
+    const registry = opts.metrics;
+    app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
+      reply.header('content-type', registry.contentType).send(await registry.metrics()),
+    );
+  }
+  await apiV1(app, ctx, opts);
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  for (const face of opts.faces ?? []) await face(app);
+  return app;
+}

@@ -1,0 +1,114 @@
+/**
+ * Kraken public ticker, GET /0/public/Ticker?pair=... (no key). Prices are
+ * strings; we take the last trade ("c"[0]). Kraken answers with its own pair
+ * names (XXBTZUSD for XBTUSD), which we split back into symbols.
+ */
+import { getText, joinUrl } from './http.js';
+import { parseRate } from './decimal.js';
+import { isObject, numericText, parseJsonExact, type JsonValue } from './exact-json.js';
+import {
+  RateSourceError,
+  type HttpSourceOptions,
+  type RateSource,
+  type SourcePrice,
+} from './source.js';
+
+export const KRAKEN_URL = 'https://api.kraken.com';
+
+/**
+ * Pairs asked for. Kraken rejects the whole request if one is unknown, so the
+ * list holds only long-listed pairs; TUSD is priced by the other sources.
+ */
+export const KRAKEN_PAIRS: readonly string[] = [
+  'XBTUSD',
+  'XBTEUR',
+  'XBTGBP',
+  'XBTJPY',
+  'XBTCAD',
+  'XBTAUD',
+  'LTCUSD',
+  'LTCEUR',
+  'ETHUSD',
+  'ETHEUR',
+  'ETHGBP',
+  'ETHJPY',
+  'USDTUSD',
+  'USDTEUR',
+  'USDCUSD',
+  'USDCEUR',
+  'TRXUSD',
+  'TRXEUR',
+];
+
+const QUOTE_SUFFIXES = [
+  'ZUSD',
+  'ZEUR',
+  'ZGBP',
+  'ZJPY',
+  'ZCAD',
+  'ZAUD',
+  'USD',
+  'EUR',
+  'GBP',
+  'JPY',
+  'CAD',
+  'AUD',
+  'CHF',
+];
+const ASSET_ALIASES: Record<string, string> = { XBT: 'BTC', XDG: 'DOGE' };
+
+/** "XXBTZUSD" -> BTC/USD, "USDTZUSD" -> USDT/USD, "TRXEUR" -> TRX/EUR; other quotes -> undefined. */
+export function splitKrakenPair(key: string): { base: string; quote: string } | undefined {
+  for (const suffix of QUOTE_SUFFIXES) {
+    if (!key.endsWith(suffix) || key.length <= suffix.length) continue;
+    let base = key.slice(0, -suffix.length);
+    // Kraken's legacy four-letter asset names carry an X (crypto) prefix.
+    if (base.length === 4 && base.startsWith('X')) base = base.slice(1);
+    const quote = suffix.length === 4 ? suffix.slice(1) : suffix;
+    return { base: ASSET_ALIASES[base] ?? base, quote };
+  }
+  return undefined;
+}
+
+export function parseKrakenTicker(body: string): SourcePrice[] {
+  let doc: JsonValue;
+  try {
+    doc = parseJsonExact(body);
+  } catch (err) {
+    throw new RateSourceError(`malformed response: ${(err as Error).message}`);
+  }
+  if (!isObject(doc)) throw new RateSourceError('malformed response: not an object');
+  const errors = doc.error;
+  if (Array.isArray(errors) && errors.length > 0) {
+    throw new RateSourceError(`Kraken error: ${errors.map((e) => String(e)).join('; ')}`);
+  }
+  const result = doc.result;
+  if (!isObject(result)) throw new RateSourceError('malformed response: no "result"');
+  const prices: SourcePrice[] = [];
+  for (const [key, ticker] of Object.entries(result)) {
+    const pair = splitKrakenPair(key);
+    if (!pair || !isObject(ticker) || !Array.isArray(ticker.c)) continue;
+    const text = numericText(ticker.c[0]);
+    if (text === undefined) continue;
+    try {
+      prices.push({ ...pair, rate: parseRate(text) });
+    } catch {
+      // One unreadable ticker does not spoil the others.
+    }
+  }
+  if (prices.length === 0) throw new RateSourceError('no usable prices in response');
+  return prices;
+}
+
+export class KrakenSource implements RateSource {
+  readonly name = 'kraken';
+  constructor(
+    private readonly options: HttpSourceOptions,
+    private readonly pairs: readonly string[] = KRAKEN_PAIRS,
+  ) {}
+
+  async fetchPrices(): Promise<readonly SourcePrice[]> {
+    const url = joinUrl(this.options.baseUrl, `/0/public/Ticker?pair=${this.pairs.join(',')}`);
+    return parseKrakenTicker(await getText(url, { timeoutMs: this.options.timeoutMs }));
+  }
+}

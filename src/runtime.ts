@@ -1,0 +1,191 @@
+/**
+ * The composition root: wires the store, chains, rates, callbacks and faces
+ * into one running Kassa process according to its configuration and roles.
+ */
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { createAccount, createApiKey, createProject } from './app/accounts.js';
+import type { AppContext } from './app/context.js';
+import type { Clock } from './app/ports/clock.js';
+import { systemClock } from './app/ports/clock.js';
+import type { RateProvider } from './app/ports/rates.js';
+import { RecheckScheduler } from './app/recheck.js';
+import { MemoryWatchList } from './app/watch-list.js';
+import { PaymentRecorder } from './app/payments.js';
+import { evmFamily } from './chains/evm/index.js';
+import { testFamily } from './chains/test/index.js';
+import { tronFamily } from './chains/tron/index.js';
+import { utxoFamily } from './chains/utxo/index.js';
+import { SECRET_SETTINGS, type Config } from './config.js';
+import { buildServer } from './http/server.js';
+import { createRateProvider } from './rates/index.js';
+import { migrateToLatest, openStore, type Store } from './store/database.js';
+import { invoiceStore } from './store/kysely-store.js';
+
+/** Rates used in test mode when no source is configured: round numbers, clearly not market data. */
+export const DEMO_RATES = JSON.stringify({
+  'BTC/USD': '60000',
+  'LTC/USD': '80',
+  'ETH/USD': '3000',
+  'TRX/USD': '0.25',
+  'USDT/USD': '1',
+  'USDC/USD': '1',
+  'TUSD/USD': '1',
+  'USD/EUR': '0.92',
+  'USD/GBP': '0.79',
+  'USD/RUB': '92.5',
+  'USD/UAH': '41.2',
+  'USD/UZS': '12650',
+  'USD/KZT': '470',
+  'USD/KGS': '87.5',
+  'USD/AMD': '390',
+  'USD/AZN': '1.7',
+  'USD/BYN': '3.27',
+  'USD/AUD': '1.52',
+  'USD/TRY': '32.5',
+  'USD/AED': '3.6725',
+  'USD/CAD': '1.36',
+  'USD/CNY': '7.24',
+  'USD/HKD': '7.82',
+  'USD/IDR': '15800',
+  'USD/INR': '83.4',
+  'USD/JPY': '151',
+  'USD/PHP': '56.5',
+  'USD/SGD': '1.35',
+  'USD/THB': '36.5',
+  'USD/VND': '25300',
+  'USD/MYR': '4.72',
+});
+
+export interface KassaOverrides {
+  readonly clock?: Clock;
+  readonly rates?: RateProvider;
+  readonly logger?: Logger;
+}
+
+export interface Kassa {
+  readonly config: Config;
+  readonly ctx: AppContext;
+  readonly store: Store;
+  readonly app: FastifyInstance | null;
+  readonly url: string;
+  readonly ledger: PaymentRecorder;
+  readonly watchList: MemoryWatchList;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
+  return pino({
+    level: config.LOG_LEVEL,
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers["idempotency-key"]',
+        '*.secret',
+        '*.secret_key',
+        '*.secretKey',
+        '*.key',
+        '*.password',
+        '*.token',
+        ...SECRET_SETTINGS.map((s) => `config.${s}`),
+      ],
+      censor: '[redacted]',
+    },
+  });
+}
+
+function jsonRecord(text: string | undefined): Record<string, string> {
+  return text ? (JSON.parse(text) as Record<string, string>) : {};
+}
+
+export async function startKassa(config: Config, overrides: KassaOverrides = {}): Promise<Kassa> {
+  const logger = overrides.logger ?? createLogger(config);
+  const clock = overrides.clock ?? systemClock;
+  const store = openStore({ databaseUrl: config.DATABASE_URL, sqlitePath: config.SQLITE_PATH });
+  await migrateToLatest(store);
+  const rateConfig =
+    config.RATE_SOURCES === 'fixed' && !config.RATES_FIXED ? { ...config, RATES_FIXED: DEMO_RATES } : config;
+  const rates = overrides.rates ?? createRateProvider(rateConfig, { clock });
+  const ctx: AppContext = {
+    store: invoiceStore(store),
+    clock,
+    rates,
+    chains: {
+      utxo: utxoFamily,
+      evm: evmFamily,
+      tron: tronFamily,
+      ...(config.KASSA_TEST_MODE ? { test: testFamily } : {}),
+    },
+    settings: {
+      publicUrl: config.PUBLIC_URL,
+      testMode: config.KASSA_TEST_MODE,
+      latePaymentWindowMs: config.LATE_PAYMENT_WINDOW_HOURS * 3600_000,
+      addressReuseCooldownMs: config.ADDRESS_REUSE_COOLDOWN_HOURS * 3600_000,
+      networks: { BTC: config.BTC_NETWORK, LTC: config.LTC_NETWORK },
+      evmChainId: config.ETH_CHAIN_ID,
+      tokenContracts: { ...jsonRecord(config.ETH_TOKEN_CONTRACTS), ...jsonRecord(config.TRON_TOKEN_CONTRACTS) },
+    },
+  };
+  const watchList = new MemoryWatchList(ctx.store, clock);
+  const ledger = new PaymentRecorder(ctx, watchList);
+  const recheck = new RecheckScheduler(ctx, 1000, (err) => logger.error({ err }, 'status recheck failed'));
+  recheck.start();
+
+  const metrics = new Registry();
+  let app: FastifyInstance | null = null;
+  let url = config.PUBLIC_URL;
+  if (config.KASSA_ROLES.includes('api')) {
+    app = await buildServer(ctx, {
+      logger,
+      metrics,
+      ...(config.KASSA_ADMIN_TOKEN ? { adminToken: config.KASSA_ADMIN_TOKEN } : {}),
+    });
+    url = await app.listen({ port: config.PORT, host: config.HOST });
+  }
+
+  return {
+    config,
+    ctx,
+    store,
+    app,
+    url,
+    ledger,
+    watchList,
+    logger,
+    async close() {
+      // In-flight requests finish first; then background work; the database last.
+      await app?.close();
+      await recheck.stop();
+      await store.close();
+    },
+  };
+}
+
+export interface DemoCredentials {
+  readonly accountId: string;
+  readonly shopId: string;
+  readonly apiKey: string | null;
+  readonly secretKey: string | null;
+  readonly created: boolean;
+}
+
+/** At first start: a demo account, test-mode project and API key, printed once. */
+export async function ensureDemo(kassa: Kassa): Promise<DemoCredentials> {
+  const { ctx, config } = kassa;
+  const accounts = await ctx.store.accounts.list();
+  if (accounts.length > 0) {
+    const account = accounts[0]!;
+    const projects = await ctx.store.projects.list(account.id);
+    return { accountId: account.id, shopId: projects[0]?.id ?? '', apiKey: null, secretKey: null, created: false };
+  }
+  const account = await createAccount(ctx, 'Demo merchant');
+  const { key } = await createApiKey(ctx, account.id, 'demo', config.KASSA_DEMO_API_KEY);
+  const { project, secretKey } = await createProject(ctx, account.id, {
+    ...(config.KASSA_DEMO_SHOP_ID ? { id: config.KASSA_DEMO_SHOP_ID } : {}),
+    name: 'Demo shop',
+    testMode: true,
+  });
+  return { accountId: account.id, shopId: project.id, apiKey: key, secretKey, created: true };
+}

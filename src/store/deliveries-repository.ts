@@ -1,0 +1,289 @@
+/**
+ * The callback outbox's tables: endpoints, deliveries and the attempt log.
+ * One code path for SQLite and PostgreSQL; PostgreSQL claims with
+ * `FOR UPDATE SKIP LOCKED` so several dispatchers can share the queue.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface CallbackEndpointsTable {
+  id: string;
+  project_id: string;
+  url: string;
+  format: string;
+  /** 'json' or 'form' (form only matters for CryptoCloud postbacks). */
+  content_type: string;
+  /** JSON array of native event types; null takes the format's defaults. */
+  events: string | null;
+  secret: string;
+  /** The secret before the last rotation, still valid until `previous_secret_expires_at`. */
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
+  enabled: number;
+  description: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface DeliveriesTable {
+  id: string;
+  event_id: string;
+  event_type: string;
+  endpoint_id: string;
+  project_id: string;
+  invoice_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** When due; while a dispatcher holds it, the end of that dispatcher's lease. */
+  next_attempt_at: number;
+  /** Event data of test callbacks, which have no row in `events`. */
+  test_data: string | null;
+  redelivery_of: string | null;
+  last_attempt_at: number | null;
+  last_response_code: number | null;
+  last_response_excerpt: string | null;
+  last_error: string | null;
+  last_duration_ms: number | null;
+  delivered_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  request_url: string;
+  /** JSON object. */
+  request_headers: string;
+  request_body: string;
+  response_code: number | null;
+  response_excerpt: string | null;
+  error: string | null;
+}
+
+export type CallbackTables = {
+  callback_endpoints: CallbackEndpointsTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
+};
+
+export type CallbackDb = Kysely<Database & CallbackTables>;
+export type CallbackTrx = Transaction<Database & CallbackTables>;
+
+export function withCallbackTables(db: Kysely<Database>): CallbackDb {
+  return db.withTables<CallbackTables>();
+}
+
+let lastMs = 0;
+let seq = 0;
+/** Time-ordered ids: sortable by creation, unique across processes by the random tail. */
+export function newId(prefix: string): string {
+  const ms = Date.now();
+  seq = ms === lastMs ? seq + 1 : 0;
+  lastMs = ms;
+  return `${prefix}_${ms.toString(36).padStart(9, '0')}${seq.toString(36).padStart(3, '0')}${randomBytes(6).toString('hex')}`;
+}
+
+/** A claimed delivery with everything needed to render and send it. */
+export interface DueDelivery {
+  id: string;
+  event_id: string;
+  event_type: string;
+  invoice_id: string;
+  attempts: number;
+  test_data: string | null;
+  event_data: string | null;
+  event_created_at: number | null;
+  created_at: number;
+  endpoint_id: string;
+  url: string;
+  format: string;
+  content_type: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
+  project_secret_key: string;
+}
+
+export interface AttemptRecord {
+  startedAt: number;
+  durationMs: number;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  responseCode: number | null;
+  responseExcerpt: string | null;
+  error: string | null;
+}
+
+export type AttemptOutcome =
+  | { kind: 'delivered'; at: number }
+  | { kind: 'retry'; at: number; nextAttemptAt: number }
+  | { kind: 'failed'; at: number };
+
+export class DeliveriesRepository {
+  readonly db: CallbackDb;
+
+  constructor(
+    db: Kysely<Database>,
+    private readonly engine: 'sqlite' | 'postgres',
+  ) {
+    this.db = withCallbackTables(db);
+  }
+
+  /**
+   * Takes up to `limit` due deliveries by moving their due time to the end of a
+   * lease; a dispatcher that dies lets the lease run out and another takes over.
+   * Only the earliest pending delivery per (endpoint, invoice) is eligible, which
+   * keeps each invoice's callbacks in order at each endpoint.
+   */
+  async claimDue(
+    now: number,
+    limit: number,
+    leaseMs: number,
+    /** Endpoints this dispatcher already has enough requests in flight to. */
+    busyEndpoints: readonly string[] = [],
+  ): Promise<DueDelivery[]> {
+    if (limit <= 0) return [];
+    const ids = await this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('deliveries as d')
+        .innerJoin('callback_endpoints as e', 'e.id', 'd.endpoint_id')
+        .select('d.id')
+        .where('d.status', '=', 'pending')
+        .where('d.next_attempt_at', '<=', now)
+        .where('e.enabled', '=', 1)
+        .$if(busyEndpoints.length > 0, (q) => q.where('d.endpoint_id', 'not in', busyEndpoints))
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('deliveries as p')
+                .select('p.id')
+                .whereRef('p.endpoint_id', '=', 'd.endpoint_id')
+                .whereRef('p.invoice_id', '=', 'd.invoice_id')
+                .where('p.status', '=', 'pending')
+                .where((eb) =>
+                  eb.or([
+                    eb('p.event_id', '<', eb.ref('d.event_id')),
+                    eb.and([
+                      eb('p.event_id', '=', eb.ref('d.event_id')),
+                      eb('p.id', '<', eb.ref('d.id')),
+                    ]),
+                  ]),
+                ),
+            ),
+          ),
+        )
+        .orderBy('d.next_attempt_at')
+        .orderBy('d.id')
+        .limit(limit)
+        .$if(this.engine === 'postgres', (q) => q.forUpdate('d').skipLocked())
+        .execute();
+      const ids = rows.map((r) => r.id);
+      if (ids.length > 0)
+        await trx
+          .updateTable('deliveries')
+          .set({ next_attempt_at: now + leaseMs, updated_at: now })
+          .where('id', 'in', ids)
+          .execute();
+      return ids;
+    });
+    if (ids.length === 0) return [];
+    return this.db
+      .selectFrom('deliveries as d')
+      .innerJoin('callback_endpoints as e', 'e.id', 'd.endpoint_id')
+      .innerJoin('projects as p', 'p.id', 'e.project_id')
+      .leftJoin('events as ev', 'ev.id', 'd.event_id')
+      .select([
+        'd.id',
+        'd.event_id',
+        'd.event_type',
+        'd.invoice_id',
+        'd.attempts',
+        'd.test_data',
+        'd.created_at',
+        'ev.data as event_data',
+        'ev.created_at as event_created_at',
+        'e.id as endpoint_id',
+        'e.url',
+        'e.format',
+        'e.content_type',
+        'e.secret',
+        'e.previous_secret',
+        'e.previous_secret_expires_at',
+        'p.secret_key as project_secret_key',
+      ])
+      .where('d.id', 'in', ids)
+      .execute();
+  }
+
+  /** Gives claimed deliveries back unsent, due again at `now`. */
+  async release(ids: readonly string[], now: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('deliveries')
+      .set({ next_attempt_at: now, updated_at: now })
+      .where('id', 'in', ids)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+
+  /** Logs one attempt and moves the delivery on; never reverts a delivery another dispatcher finished. */
+  async recordAttempt(
+    d: Pick<DueDelivery, 'id' | 'attempts'>,
+    a: AttemptRecord,
+    outcome: AttemptOutcome,
+  ) {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('delivery_attempts')
+        .values({
+          id: newId('att'),
+          delivery_id: d.id,
+          attempt: d.attempts + 1,
+          started_at: a.startedAt,
+          duration_ms: a.durationMs,
+          request_url: a.url,
+          request_headers: JSON.stringify(a.headers),
+          request_body: a.body,
+          response_code: a.responseCode,
+          response_excerpt: a.responseExcerpt,
+          error: a.error,
+        })
+        .execute();
+      await trx
+        .updateTable('deliveries')
+        .set((eb) => ({
+          attempts: eb('attempts', '+', 1),
+          status: outcome.kind === 'retry' ? 'pending' : outcome.kind,
+          next_attempt_at: outcome.kind === 'retry' ? outcome.nextAttemptAt : outcome.at,
+          delivered_at: outcome.kind === 'delivered' ? outcome.at : null,
+          last_attempt_at: a.startedAt,
+          last_response_code: a.responseCode,
+          last_response_excerpt: a.responseExcerpt,
+          last_error: a.error,
+          last_duration_ms: a.durationMs,
+          updated_at: outcome.at,
+        }))
+        .where('id', '=', d.id)
+        .where('status', '=', 'pending')
+        .execute();
+    });
+  }
+
+  /** Deliveries waiting to be sent (the callback queue depth). */
+  async pendingCount(): Promise<number> {
+    const row = await this.db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

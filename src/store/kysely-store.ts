@@ -1,0 +1,41 @@
+import { sql, type Kysely } from 'kysely';
+import type { InvoiceStore, UnitOfWork } from '../app/ports/store.js';
+import { accountRepository, apiKeyRepository, projectRepository } from './account-repository.js';
+import { addressRepository } from './address-repository.js';
+import { migrationsCurrent, type Engine, type Store } from './database.js';
+import { eventRepository, idempotencyRepository, refundRepository } from './event-repository.js';
+import { invoiceRepository, quoteRepository } from './invoice-repository.js';
+import { paymentRepository } from './payment-repository.js';
+import type { Database } from './schema.js';
+
+function unitOfWork(db: Kysely<Database>, engine: Engine): UnitOfWork {
+  return {
+    accounts: accountRepository(db),
+    apiKeys: apiKeyRepository(db),
+    projects: projectRepository(db),
+    invoices: invoiceRepository(db, engine),
+    quotes: quoteRepository(db),
+    payments: paymentRepository(db),
+    events: eventRepository(db),
+    refunds: refundRepository(db),
+    idempotency: idempotencyRepository(db),
+    addresses: addressRepository(db),
+  };
+}
+
+/** The store behind the app's ports: one code path for SQLite and PostgreSQL. */
+export function invoiceStore(store: Store): InvoiceStore {
+  const base = unitOfWork(store.db, store.engine);
+  return {
+    ...base,
+    transaction: (fn) => store.db.transaction().execute((trx) => fn(unitOfWork(trx, store.engine))),
+    async ready() {
+      try {
+        await sql`select 1`.execute(store.db);
+        return await migrationsCurrent(store);
+      } catch {
+        return false;
+      }
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * The callback outbox's write side: called inside the same transaction that
+ * appends events, so an event and its deliveries commit together.
+ */
+import type { Transaction } from 'kysely';
+import { callbackFormat } from '../callbacks/formats.js';
+import { STATE_EVENT_TYPES, type EventData } from '../callbacks/format.js';
+import { newId, type CallbackTables, type DeliveriesTable } from './deliveries-repository.js';
+import type { Database, EventsTable } from './schema.js';
+
+const INSERT_CHUNK = 100;
+
+export async function enqueueDeliveries(
+  trx: Transaction<Database>,
+  events: readonly EventsTable[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const t = trx.withTables<CallbackTables>();
+  const projectIds = [...new Set(events.map((e) => e.project_id))];
+  const endpoints = await t
+    .selectFrom('callback_endpoints')
+    .selectAll()
+    .where('project_id', 'in', projectIds)
+    .where('enabled', '=', 1)
+    .orderBy('created_at')
+    .execute();
+  if (endpoints.length === 0) return;
+
+  const ordered = [...events]
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((e) => ({ e, data: JSON.parse(e.data) as EventData }));
+  const rows: DeliveriesTable[] = [];
+  for (const ep of endpoints) {
+    const format = callbackFormat(ep.format);
+    if (!format) continue;
+    const wanted = new Set<string>(
+      ep.events ? (JSON.parse(ep.events) as string[]) : format.defaultEvents,
+    );
+    let chosen = ordered.filter(
+      ({ e, data }) =>
+        e.project_id === ep.project_id &&
+        wanted.has(e.type) &&
+        format.wants({ type: e.type, data }),
+    );
+    if (format.name !== 'native') chosen = collapseStateEvents(chosen);
+    for (const { e } of chosen)
+      rows.push({
+        id: newId('dlv'),
+        event_id: e.id,
+        event_type: e.type,
+        endpoint_id: ep.id,
+        project_id: ep.project_id,
+        invoice_id: e.invoice_id,
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: e.created_at,
+        test_data: null,
+        redelivery_of: null,
+        last_attempt_at: null,
+        last_response_code: null,
+        last_response_excerpt: null,
+        last_error: null,
+        last_duration_ms: null,
+        delivered_at: null,
+        created_at: e.created_at,
+        updated_at: e.created_at,
+      });
+  }
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+    await t
+      .insertInto('deliveries')
+      .values(rows.slice(i, i + INSERT_CHUNK))
+      .execute();
+}
+
+/**
+ * A status change, a cancel and a resolution written together describe one new
+ * state; formats that only report "the status changed" send it once, from the last.
+ */
+function collapseStateEvents<T extends { e: EventsTable }>(chosen: T[]): T[] {
+  const lastState = new Map<string, T>();
+  for (const c of chosen)
+    if (STATE_EVENT_TYPES.includes(c.e.type)) lastState.set(c.e.invoice_id, c);
+  return chosen.filter(
+    (c) => !STATE_EVENT_TYPES.includes(c.e.type) || lastState.get(c.e.invoice_id) === c,
+  );
+}
