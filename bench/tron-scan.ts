@@ -9,8 +9,17 @@ import { TronApi } from '../src/chains/tron/api.js';
 import { hexToAddress } from '../src/chains/tron/address.js';
 import { TronWatcher } from '../src/chains/tron/watcher.js';
 import { cryptoCurrency } from '../src/domain/currencies.js';
-import { MapWatchList, MemoryCursorStore, RecordingLedger, silentLogger } from '../test/chains/tron/fakes.js';
-import { SyntheticTronChain, startTronReplay, type SyntheticTransfer } from '../test/support/tron-replay.js';
+import {
+  MapWatchList,
+  MemoryCursorStore,
+  RecordingLedger,
+  silentLogger,
+} from '../test/chains/tron/fakes.js';
+import {
+  SyntheticTronChain,
+  startTronReplay,
+  type SyntheticTransfer,
+} from '../test/support/tron-replay.js';
 
 const OPEN_ADDRESSES = 100_000;
 const BLOCKS = 300;
@@ -37,9 +46,15 @@ export async function benchTron(): Promise<Record<string, string | number>> {
   for (let b = 0; b < BLOCKS; b++) {
     const txs: SyntheticTransfer[] = [];
     for (let i = 0; i < USDT_PER_BLOCK; i++) {
-      txs.push({ kind: 'trc20', contract: usdt, to: randomAddress(), amount: BigInt(1 + i) * 1_000_000n });
+      txs.push({
+        kind: 'trc20',
+        contract: usdt,
+        to: randomAddress(),
+        amount: BigInt(1 + i) * 1_000_000n,
+      });
     }
-    for (let i = 0; i < TRX_PER_BLOCK; i++) txs.push({ kind: 'trx', to: randomAddress(), amount: BigInt(1 + i) });
+    for (let i = 0; i < TRX_PER_BLOCK; i++)
+      txs.push({ kind: 'trx', to: randomAddress(), amount: BigInt(1 + i) });
     for (let i = 0; i < HITS_PER_BLOCK; i++) {
       const k = (b * HITS_PER_BLOCK + i) % OPEN_ADDRESSES;
       txs.push(
@@ -55,7 +70,11 @@ export async function benchTron(): Promise<Record<string, string | number>> {
   const ledger = new RecordingLedger();
   const cursor = new MemoryCursorStore();
   // Resume just before the benchmark blocks, as after a restart.
-  await cursor.advance('TRON', { height: startHeight, hash: chain.at(startHeight)!.hash, parentHash: null });
+  await cursor.advance('TRON', {
+    height: startHeight,
+    hash: chain.at(startHeight)!.hash,
+    parentHash: null,
+  });
   const watcher = new TronWatcher({
     api: new TronApi({ baseUrl: replay.url }),
     tokens: { USDT_TRC20: usdt },
@@ -67,14 +86,17 @@ export async function benchTron(): Promise<Record<string, string | number>> {
   });
   const t0 = performance.now();
   await watcher.start();
-  while ((await cursor.load())?.height !== chain.head.height) await new Promise((r) => setTimeout(r, 5));
+  while ((await cursor.load())?.height !== chain.head.height)
+    await new Promise((r) => setTimeout(r, 5));
   const seconds = (performance.now() - t0) / 1000;
   await watcher.stop();
   await replay.close();
 
   const txPerBlock = USDT_PER_BLOCK + TRX_PER_BLOCK + HITS_PER_BLOCK;
   if (ledger.payments.size !== BLOCKS * HITS_PER_BLOCK) {
-    throw new Error(`expected ${BLOCKS * HITS_PER_BLOCK} payments, the watcher recorded ${ledger.payments.size}`);
+    throw new Error(
+      `expected ${BLOCKS * HITS_PER_BLOCK} payments, the watcher recorded ${ledger.payments.size}`,
+    );
   }
   return {
     'tron open addresses': watchList.size(),

@@ -19,6 +19,9 @@ import { tronFamily } from './chains/tron/index.js';
 import { utxoFamily } from './chains/utxo/index.js';
 import { SECRET_SETTINGS, type Config } from './config.js';
 import { buildServer } from './http/server.js';
+import { cryptocloudFace } from './http/cryptocloud/index.js';
+import { payFace } from './http/pay/index.js';
+import { InvoiceChanges } from './app/invoice-changes.js';
 import { createRateProvider } from './rates/index.js';
 import { migrateToLatest, openStore, type Store } from './store/database.js';
 import { invoiceStore } from './store/kysely-store.js';
@@ -72,6 +75,7 @@ export interface Kassa {
   readonly url: string;
   readonly ledger: PaymentRecorder;
   readonly watchList: MemoryWatchList;
+  readonly changes: InvoiceChanges;
   readonly logger: Logger;
   close(): Promise<void>;
 }
@@ -108,6 +112,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   const rateConfig =
     config.RATE_SOURCES === 'fixed' && !config.RATES_FIXED ? { ...config, RATES_FIXED: DEMO_RATES } : config;
   const rates = overrides.rates ?? createRateProvider(rateConfig, { clock });
+  const changes = new InvoiceChanges();
   const ctx: AppContext = {
     store: invoiceStore(store),
     clock,
@@ -127,6 +132,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       evmChainId: config.ETH_CHAIN_ID,
       tokenContracts: { ...jsonRecord(config.ETH_TOKEN_CONTRACTS), ...jsonRecord(config.TRON_TOKEN_CONTRACTS) },
     },
+    onInvoiceChanged: (id) => changes.notify(id),
   };
   const watchList = new MemoryWatchList(ctx.store, clock);
   const ledger = new PaymentRecorder(ctx, watchList);
@@ -140,6 +146,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     app = await buildServer(ctx, {
       logger,
       metrics,
+      faces: [cryptocloudFace, payFace].map((face) => (a: FastifyInstance) => face(a, { ctx, changes, config })),
       ...(config.KASSA_ADMIN_TOKEN ? { adminToken: config.KASSA_ADMIN_TOKEN } : {}),
     });
     url = await app.listen({ port: config.PORT, host: config.HOST });
@@ -153,6 +160,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     url,
     ledger,
     watchList,
+    changes,
     logger,
     async close() {
       // In-flight requests finish first; then background work; the database last.

@@ -72,6 +72,7 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
 
 export function nativeErrorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply) {
   const { status, body } = toErrorBody(err);
+  if (err instanceof KassaError) return reply.status(status).send({ error: body });
   if (status >= 500) req.log.error({ err }, 'request failed');
   return reply.status(status).send({ error: status >= 500 ? { code: 'internal', message: 'internal error' } : body });
 }

@@ -124,3 +124,4 @@ export function createRateProvider(config: Config, opts: RateProviderOptions = {
     minSources: opts.minSources ?? extra.RATE_MIN_SOURCES,
   });
 }
+export { ratesReady, registerRateMetrics } from './health.js';

@@ -5,6 +5,7 @@
  */
 import { getText, joinUrl } from './http.js';
 import { parseRate } from './decimal.js';
+import { isCryptoSymbol } from './symbols.js';
 import { isObject, numericText, parseJsonExact, type JsonValue } from './exact-json.js';
 import {
   RateSourceError,
@@ -108,7 +109,20 @@ export class KrakenSource implements RateSource {
   ) {}
 
   async fetchPrices(): Promise<readonly SourcePrice[]> {
-    const url = joinUrl(this.options.baseUrl, `/0/public/Ticker?pair=${this.pairs.join(',')}`);
-    return parseKrakenTicker(await getText(url, { timeoutMs: this.options.timeoutMs }));
+    const ask = async (query: string) =>
+      parseKrakenTicker(
+        await getText(joinUrl(this.options.baseUrl, `/0/public/Ticker${query}`), {
+          timeoutMs: this.options.timeoutMs,
+        }),
+      ).filter((p) => isCryptoSymbol(p.base));
+    try {
+      return await ask(`?pair=${this.pairs.join(',')}`);
+    } catch (err) {
+      // One delisted pair makes Kraken refuse the whole list; every tradeable
+      // pair (no `pair` parameter) still holds the ones that remain.
+      if (!(err instanceof RateSourceError) || !err.message.includes('Unknown asset pair'))
+        throw err;
+      return await ask('');
+    }
   }
 }

@@ -60,7 +60,9 @@ describe.each(ENGINES)('callback formats on %s', (engine) => {
       previous_secret: NATIVE_OLD_SECRET,
     });
     await addEndpoint(store.db, seeded.shopId, `${u}/cc-json`, 'cryptocloud', '');
-    await addEndpoint(store.db, seeded.shopId, `${u}/cc-form`, 'cryptocloud', '', { content_type: 'form' });
+    await addEndpoint(store.db, seeded.shopId, `${u}/cc-form`, 'cryptocloud', '', {
+      content_type: 'form',
+    });
     await addEndpoint(store.db, seeded.shopId, `${u}/cryptopay`, 'cryptopay', CRYPTOPAY_SECRET);
     await addEndpoint(store.db, seeded.shopId, `${u}/coinspaid`, 'coinspaid', COINSPAID_SECRET);
 
@@ -72,7 +74,11 @@ describe.each(ENGINES)('callback formats on %s', (engine) => {
     });
     await appendEvents(store.db, seeded.shopId, [
       { invoiceId: invoice.id, type: 'payment.seen', data: { invoice: pending, payment: seen } },
-      { invoiceId: invoice.id, type: 'invoice.status_changed', data: { invoice: pending, previous_status: 'created' } },
+      {
+        invoiceId: invoice.id,
+        type: 'invoice.status_changed',
+        data: { invoice: pending, previous_status: 'created' },
+      },
     ]);
     const paid = invoiceSnapshot(invoice, seeded.shopId, {
       status: 'paid',
@@ -87,10 +93,20 @@ describe.each(ENGINES)('callback formats on %s', (engine) => {
         type: 'payment.confirmed',
         data: { invoice: paid, payment: { ...seen, confirmations: 1, confirmed: true } },
       },
-      { invoiceId: invoice.id, type: 'invoice.status_changed', data: { invoice: paid, previous_status: 'pending' } },
+      {
+        invoiceId: invoice.id,
+        type: 'invoice.status_changed',
+        data: { invoice: paid, previous_status: 'pending' },
+      },
     ]);
 
-    dispatcher = new Dispatcher({ db: store.db, engine, logger: await quietLogger(), allowPrivate: true, pollMs: 20 });
+    dispatcher = new Dispatcher({
+      db: store.db,
+      engine,
+      logger: await quietLogger(),
+      allowPrivate: true,
+      pollMs: 20,
+    });
     dispatcher.start();
     await receiver.waitFor(
       (reqs) =>
@@ -119,13 +135,17 @@ describe.each(ENGINES)('callback formats on %s', (engine) => {
       'invoice.status_changed',
     ]);
     for (const r of reqs) {
-      expect(verifyNativeWebhook({ body: r.body, headers: r.headers, secret: NATIVE_SECRET })).toBe(true);
+      expect(verifyNativeWebhook({ body: r.body, headers: r.headers, secret: NATIVE_SECRET })).toBe(
+        true,
+      );
       expect(independentStandardWebhookCheck(r, NATIVE_SECRET)).toBe(true);
       expect(r.headers['content-type']).toBe('application/json');
       const body = JSON.parse(r.body) as { id: string };
       expect(r.headers['webhook-id']).toBe(body.id);
     }
-    const last = JSON.parse(reqs[3]?.body ?? '{}') as { data: { invoice: Record<string, unknown> } };
+    const last = JSON.parse(reqs[3]?.body ?? '{}') as {
+      data: { invoice: Record<string, unknown> };
+    };
     expect(last.data.invoice).toMatchObject({ status: 'paid', received: '0.0015', remaining: '0' });
     expect((last.data.invoice.quote as Record<string, unknown>).amount_due).toBe('0.0015');
   });
@@ -133,17 +153,23 @@ describe.each(ENGINES)('callback formats on %s', (engine) => {
   it('signs with both secrets while a rotated secret is still valid', () => {
     const r = byPath(receiver.requests, '/native')[0] as ReceivedRequest;
     expect(String(r.headers['webhook-signature']).split(' ')).toHaveLength(2);
-    expect(verifyNativeWebhook({ body: r.body, headers: r.headers, secret: NATIVE_OLD_SECRET })).toBe(true);
+    expect(
+      verifyNativeWebhook({ body: r.body, headers: r.headers, secret: NATIVE_OLD_SECRET }),
+    ).toBe(true);
     expect(independentStandardWebhookCheck(r, NATIVE_OLD_SECRET)).toBe(true);
   });
 
   it('refuses a native callback whose body, secret or timestamp is wrong', () => {
     const r = byPath(receiver.requests, '/native')[0] as ReceivedRequest;
     const other = `whsec_${randomBytes(24).toString('base64')}`;
-    expect(verifyNativeWebhook({ body: r.body + ' ', headers: r.headers, secret: NATIVE_SECRET })).toBe(false);
+    expect(
+      verifyNativeWebhook({ body: r.body + ' ', headers: r.headers, secret: NATIVE_SECRET }),
+    ).toBe(false);
     expect(verifyNativeWebhook({ body: r.body, headers: r.headers, secret: other })).toBe(false);
     const later = Number(r.headers['webhook-timestamp']) * 1000 + 10 * 60 * 1000;
-    expect(verifyNativeWebhook({ body: r.body, headers: r.headers, secret: NATIVE_SECRET, now: later })).toBe(false);
+    expect(
+      verifyNativeWebhook({ body: r.body, headers: r.headers, secret: NATIVE_SECRET, now: later }),
+    ).toBe(false);
   });
 
   it('sends the CryptoCloud postback once, when the invoice becomes paid, with a valid HS256 token', () => {
@@ -157,16 +183,28 @@ describe.each(ENGINES)('callback formats on %s', (engine) => {
       currency: 'BTC',
       order_id: 'order-1',
     });
-    expect(body.invoice_info).toMatchObject({ uuid: invoice.uuid, status: 'paid', amount: '0.0015', received: '0.0015' });
+    expect(body.invoice_info).toMatchObject({
+      uuid: invoice.uuid,
+      status: 'paid',
+      amount: '0.0015',
+      received: '0.0015',
+    });
     const token = String(body.token);
-    const claims = jwt.verify(token, seeded.secretKey, { algorithms: ['HS256'] }) as { id: string; exp: number };
+    const claims = jwt.verify(token, seeded.secretKey, { algorithms: ['HS256'] }) as {
+      id: string;
+      exp: number;
+    };
     expect(claims.id).toBe(invoice.short);
     expect(claims.exp - Math.floor(Date.now() / 1000)).toBeGreaterThan(280);
     expect(claims.exp - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(300);
     expect(verifyCryptoCloudToken(token, seeded.secretKey, { invoiceId: invoice.uuid })).toBe(true);
-    expect(verifyCryptoCloudToken(token, 'another-secret', { invoiceId: invoice.uuid })).toBe(false);
+    expect(verifyCryptoCloudToken(token, 'another-secret', { invoiceId: invoice.uuid })).toBe(
+      false,
+    );
     expect(verifyCryptoCloudToken(token, seeded.secretKey, { invoiceId: 'ZZZZZZZZ' })).toBe(false);
-    expect(verifyCryptoCloudToken(token, seeded.secretKey, { now: (claims.exp + 1) * 1000 })).toBe(false);
+    expect(verifyCryptoCloudToken(token, seeded.secretKey, { now: (claims.exp + 1) * 1000 })).toBe(
+      false,
+    );
   });
 
   it('form-encodes the CryptoCloud postback when the endpoint asks for it', () => {
@@ -176,14 +214,21 @@ describe.each(ENGINES)('callback formats on %s', (engine) => {
     expect(form.get('status')).toBe('success');
     expect(form.get('invoice_id')).toBe(invoice.short);
     expect(form.get('amount_crypto')).toBe('0.0015');
-    expect(JSON.parse(form.get('invoice_info') ?? '{}')).toMatchObject({ uuid: invoice.uuid, status: 'paid' });
-    const claims = jwt.verify(form.get('token') ?? '', seeded.secretKey, { algorithms: ['HS256'] }) as { id: string };
+    expect(JSON.parse(form.get('invoice_info') ?? '{}')).toMatchObject({
+      uuid: invoice.uuid,
+      status: 'paid',
+    });
+    const claims = jwt.verify(form.get('token') ?? '', seeded.secretKey, {
+      algorithms: ['HS256'],
+    }) as { id: string };
     expect(claims.id).toBe(invoice.short);
   });
 
   it('sends Cryptopay-style events with X-Cryptopay-Signature over the raw body', () => {
     const reqs = byPath(receiver.requests, '/cryptopay');
-    const bodies = reqs.map((r) => JSON.parse(r.body) as { type: string; event: string; data: Record<string, unknown> });
+    const bodies = reqs.map(
+      (r) => JSON.parse(r.body) as { type: string; event: string; data: Record<string, unknown> },
+    );
     expect(bodies.map((b) => b.event)).toEqual([
       'transaction_created',
       'status_changed',
@@ -196,8 +241,16 @@ describe.each(ENGINES)('callback formats on %s', (engine) => {
       expect(verifyCryptopaySignature(r.body, sig, CRYPTOPAY_SECRET)).toBe(true);
       expect(verifyCryptopaySignature(r.body + 'x', sig, CRYPTOPAY_SECRET)).toBe(false);
     }
-    expect(bodies[0]).toMatchObject({ type: 'Invoice', data: { status: 'new', pending_amount: '0.0015', paid_amount: '0' } });
-    expect(bodies[3]?.data).toMatchObject({ status: 'completed', pay_amount: '0.0015', paid_amount: '0.0015', remaining_amount: '0' });
+    expect(bodies[0]).toMatchObject({
+      type: 'Invoice',
+      data: { status: 'new', pending_amount: '0.0015', paid_amount: '0' },
+    });
+    expect(bodies[3]?.data).toMatchObject({
+      status: 'completed',
+      pay_amount: '0.0015',
+      paid_amount: '0.0015',
+      remaining_amount: '0',
+    });
   });
 
   it('sends CoinsPaid-style callbacks with X-Processing-Signature (HMAC-SHA512)', () => {
@@ -211,7 +264,16 @@ describe.each(ENGINES)('callback formats on %s', (engine) => {
     }
     const first = JSON.parse(reqs[0]?.body ?? '{}') as Record<string, unknown>;
     const last = JSON.parse(reqs[3]?.body ?? '{}') as Record<string, unknown>;
-    expect(first).toMatchObject({ status: 'pending', foreign_id: 'order-1', pending_amount: '0.0015', sender_amount: '0.0015' });
-    expect(last).toMatchObject({ status: 'confirmed', received_amount: '0.0015', remaining_amount: '0' });
+    expect(first).toMatchObject({
+      status: 'pending',
+      foreign_id: 'order-1',
+      pending_amount: '0.0015',
+      sender_amount: '0.0015',
+    });
+    expect(last).toMatchObject({
+      status: 'confirmed',
+      received_amount: '0.0015',
+      remaining_amount: '0',
+    });
   });
 });

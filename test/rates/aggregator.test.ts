@@ -90,7 +90,10 @@ describe('median of healthy sources', () => {
 
   it('takes the exact mean of the two middle prices of an even count', async () => {
     const rates = aggregator(
-      [new ScriptedSource('a', { 'ETH/EUR': '2370.91' }), new ScriptedSource('b', { 'ETH/EUR': '2371.08' })],
+      [
+        new ScriptedSource('a', { 'ETH/EUR': '2370.91' }),
+        new ScriptedSource('b', { 'ETH/EUR': '2371.08' }),
+      ],
       new FakeClock(),
     );
     expect((await rates.rate('ETH', 'EUR')).rate).toBe('2370.995');
@@ -100,7 +103,11 @@ describe('median of healthy sources', () => {
     const down = new ScriptedSource('a', {});
     down.failWith('HTTP 503 Service Unavailable');
     const rates = aggregator(
-      [down, new ScriptedSource('b', { 'LTC/USD': '61.2' }), new ScriptedSource('c', { 'LTC/USD': '61.25' })],
+      [
+        down,
+        new ScriptedSource('b', { 'LTC/USD': '61.2' }),
+        new ScriptedSource('c', { 'LTC/USD': '61.25' }),
+      ],
       new FakeClock(),
     );
     expect(await rates.rate('LTC', 'USD')).toMatchObject({ rate: '61.225', source: 'median(b,c)' });
@@ -113,7 +120,9 @@ describe('median of healthy sources', () => {
       { minSources: 2 },
     );
     const err = await rateError(rates.rate('BTC', 'USD'));
-    expect(err.message).toContain('no fresh rate for BTC/USD: BTC/USD: 1 fresh source(s), 2 required');
+    expect(err.message).toContain(
+      'no fresh rate for BTC/USD: BTC/USD: 1 fresh source(s), 2 required',
+    );
   });
 });
 
@@ -138,7 +147,10 @@ describe('ordered fallback', () => {
 describe('cross-conversion through US dollars', () => {
   it('prices a fiat the exchange does not quote as coin/USD x USD/fiat', async () => {
     const rates = aggregator(
-      [new ScriptedSource('kraken', { 'BTC/USD': '59012.4' }), new ScriptedSource('erapi', { 'USD/UZS': '12707.572003' })],
+      [
+        new ScriptedSource('kraken', { 'BTC/USD': '59012.4' }),
+        new ScriptedSource('erapi', { 'USD/UZS': '12707.572003' }),
+      ],
       new FakeClock(),
     );
     // 59012.4 x 12707.572003 = 749904322.0698372 exactly
@@ -186,7 +198,10 @@ describe('cross-conversion through US dollars', () => {
   });
 
   it('names the missing fiat reference when nothing can cross', async () => {
-    const rates = aggregator([new ScriptedSource('kraken', { 'BTC/USD': '60000' })], new FakeClock());
+    const rates = aggregator(
+      [new ScriptedSource('kraken', { 'BTC/USD': '60000' })],
+      new FakeClock(),
+    );
     const err = await rateError(rates.rate('BTC', 'KGS'));
     expect(err.message).toContain('no fresh rate for BTC/KGS: no source has a fresh USD/KGS price');
   });
@@ -194,7 +209,10 @@ describe('cross-conversion through US dollars', () => {
 
 describe('tokens and stablecoins', () => {
   it('prices USDT on both networks by the USDT market, not 1:1', async () => {
-    const rates = aggregator([new ScriptedSource('kraken', { 'USDT/USD': '1.00012' })], new FakeClock());
+    const rates = aggregator(
+      [new ScriptedSource('kraken', { 'USDT/USD': '1.00012' })],
+      new FakeClock(),
+    );
     expect((await rates.rate('USDT_TRC20', 'USD')).rate).toBe('1.00012');
     expect((await rates.rate('USDT_ERC20', 'USD')).rate).toBe('1.00012');
   });
@@ -208,7 +226,10 @@ describe('tokens and stablecoins', () => {
       new FakeClock(),
       { pegs: { USDC: '1' }, pegMaxDeviationPercent: '1' },
     );
-    expect(await rates.rate('USDC_ERC20', 'USD')).toMatchObject({ rate: '1', source: 'peg(kraken)' });
+    expect(await rates.rate('USDC_ERC20', 'USD')).toMatchObject({
+      rate: '1',
+      source: 'peg(kraken)',
+    });
     expect(await rates.rate('USDC_TRC20', 'EUR')).toMatchObject({
       rate: '0.907539',
       source: 'peg(kraken)*erapi',
@@ -216,10 +237,14 @@ describe('tokens and stablecoins', () => {
   });
 
   it('refuses a pegged coin whose market price left the band', async () => {
-    const rates = aggregator([new ScriptedSource('kraken', { 'TUSD/USD': '0.9788' })], new FakeClock(), {
-      pegs: { TUSD: '1' },
-      pegMaxDeviationPercent: '2',
-    });
+    const rates = aggregator(
+      [new ScriptedSource('kraken', { 'TUSD/USD': '0.9788' })],
+      new FakeClock(),
+      {
+        pegs: { TUSD: '1' },
+        pegMaxDeviationPercent: '2',
+      },
+    );
     const err = await rateError(rates.rate('TUSD_TRC20', 'USD'));
     expect(err.message).toContain(
       'no fresh rate for TUSD_TRC20/USD: TUSD/USD market price 0.9788 is more than 2% off its peg 1',
@@ -264,7 +289,11 @@ describe('cache and staleness', () => {
   it('asks concurrent callers one request, not one each', async () => {
     const source = new ScriptedSource('a', { 'BTC/USD': '60000', 'ETH/USD': '2600' });
     const rates = aggregator([source], new FakeClock());
-    await Promise.all([rates.rate('BTC', 'USD'), rates.rate('ETH', 'USD'), rates.rate('BTC', 'USD')]);
+    await Promise.all([
+      rates.rate('BTC', 'USD'),
+      rates.rate('ETH', 'USD'),
+      rates.rate('BTC', 'USD'),
+    ]);
     expect(source.calls).toBe(1);
   });
 
@@ -295,8 +324,24 @@ describe('health and snapshot', () => {
     await rates.refresh();
     clock.advance(10);
     expect(rates.health()).toEqual([
-      { source: 'kraken', ok: true, lastSuccessAt: started, lastAttemptAt: started, lastError: null, lastErrorAt: null, prices: 1 },
-      { source: 'coinbase', ok: false, lastSuccessAt: null, lastAttemptAt: started, lastError: 'timed out after 5000 ms', lastErrorAt: started, prices: 0 },
+      {
+        source: 'kraken',
+        ok: true,
+        lastSuccessAt: started,
+        lastAttemptAt: started,
+        lastError: null,
+        lastErrorAt: null,
+        prices: 1,
+      },
+      {
+        source: 'coinbase',
+        ok: false,
+        lastSuccessAt: null,
+        lastAttemptAt: started,
+        lastError: 'timed out after 5000 ms',
+        lastErrorAt: started,
+        prices: 0,
+      },
     ]);
     clock.advance(600);
     expect(rates.health()[0]?.ok).toBe(false);
@@ -304,13 +349,30 @@ describe('health and snapshot', () => {
 
   it('lists priced pairs with source and age', async () => {
     const clock = new FakeClock();
-    const rates = aggregator([new ScriptedSource('kraken', { 'BTC/USD': '60000', 'TRX/USD': '0.141237' })], clock);
+    const rates = aggregator(
+      [new ScriptedSource('kraken', { 'BTC/USD': '60000', 'TRX/USD': '0.141237' })],
+      clock,
+    );
     await rates.rate('BTC', 'USD');
     await rates.rate('TRX', 'USD');
     clock.advance(42);
     expect(rates.snapshot()).toEqual([
-      { pair: 'BTC/USD', rate: '60000', source: 'kraken', fetchedAt: clock.t - 42_000, ageSeconds: 42, fresh: true },
-      { pair: 'TRX/USD', rate: '0.141237', source: 'kraken', fetchedAt: clock.t - 42_000, ageSeconds: 42, fresh: true },
+      {
+        pair: 'BTC/USD',
+        rate: '60000',
+        source: 'kraken',
+        fetchedAt: clock.t - 42_000,
+        ageSeconds: 42,
+        fresh: true,
+      },
+      {
+        pair: 'TRX/USD',
+        rate: '0.141237',
+        source: 'kraken',
+        fetchedAt: clock.t - 42_000,
+        ageSeconds: 42,
+        fresh: true,
+      },
     ]);
   });
 });

@@ -50,7 +50,12 @@ function provider(mode: 'median' | 'fallback' = 'median') {
     {
       clock,
       timeoutMs: TIMEOUT_MS,
-      baseUrls: { kraken: replay.url, coinbase: replay.url, bitfinex: replay.url, erapi: replay.url },
+      baseUrls: {
+        kraken: replay.url,
+        coinbase: replay.url,
+        bitfinex: replay.url,
+        erapi: replay.url,
+      },
     },
   );
   return { rates, clock };
@@ -113,17 +118,28 @@ describe('when a source is down', () => {
     // (750001026.69 + 749810286.037015) / 2
     expect((await rates.rate('BTC', 'UZS')).rate).toBe('749905656.3635075');
     const kraken = rates.health().find((h) => h.source === 'kraken');
-    expect(kraken).toMatchObject({ ok: false, lastSuccessAt: null, lastError: 'HTTP 503 Service Unavailable' });
+    expect(kraken).toMatchObject({
+      ok: false,
+      lastSuccessAt: null,
+      lastError: 'HTTP 503 Service Unavailable',
+    });
   });
 
   it('falls back to the next source in order in fallback mode', async () => {
-    replay.serve('/0/public/Ticker', { status: 429, body: '{}', headers: { 'retry-after': '120' } });
+    replay.serve('/0/public/Ticker', {
+      status: 429,
+      body: '{}',
+      headers: { 'retry-after': '120' },
+    });
     const { rates } = provider('fallback');
     expect(await rates.rate('BTC', 'USD')).toMatchObject({ rate: '59020.01', source: 'coinbase' });
   });
 
   it('does not wait for a slow source beyond its timeout', async () => {
-    replay.serve('/v2/tickers', { body: fixture('bitfinex/tickers-kassa-symbols.json'), delayMs: TIMEOUT_MS * 5 });
+    replay.serve('/v2/tickers', {
+      body: fixture('bitfinex/tickers-kassa-symbols.json'),
+      delayMs: TIMEOUT_MS * 5,
+    });
     const { rates } = provider();
     expect(await rates.rate('ETH', 'USD')).toMatchObject({ source: 'median(kraken,coinbase)' });
     expect(rates.health().find((h) => h.source === 'bitfinex')?.lastError).toBe(
@@ -137,7 +153,12 @@ describe('when every source is down', () => {
     const { rates, clock } = provider();
     expect((await rates.rate('BTC', 'UZS')).rate).toBe('749904322.0698372');
 
-    for (const route of ['/0/public/Ticker', '/v2/exchange-rates', '/v2/tickers', '/v6/latest/USD']) {
+    for (const route of [
+      '/0/public/Ticker',
+      '/v2/exchange-rates',
+      '/v2/tickers',
+      '/v6/latest/USD',
+    ]) {
       replay.serve(route, { status: 502, body: 'Bad Gateway' });
     }
     for (const coin of ['BTC', 'LTC', 'ETH', 'TRX', 'USDT', 'USDC', 'TUSD']) {
@@ -152,7 +173,7 @@ describe('when every source is down', () => {
     expect((err as KassaError).code).toBe('rate_unavailable');
     expect((err as KassaError).message).toBe(
       'no fresh rate for BTC/UZS: no source has a fresh BTC/UZS price ' +
-        '(kraken: HTTP 502 Bad Gateway; coinbase: BTC: HTTP 502 Bad Gateway; ' +
+        '(kraken: HTTP 502 Bad Gateway; coinbase: USDT: HTTP 502 Bad Gateway; ' +
         'bitfinex: HTTP 502 Bad Gateway; erapi: HTTP 502 Bad Gateway)',
     );
     expect(rates.health().every((h) => !h.ok)).toBe(true);

@@ -10,7 +10,7 @@ import { BitfinexSource } from '../../src/rates/bitfinex.js';
 import { CoinbaseSource } from '../../src/rates/coinbase.js';
 import { EcbSource } from '../../src/rates/ecb.js';
 import { ErApiSource } from '../../src/rates/er-api.js';
-import { KrakenSource } from '../../src/rates/kraken.js';
+import { KRAKEN_PAIRS, KrakenSource, splitKrakenPair } from '../../src/rates/kraken.js';
 import { RateSourceError, type RateSource, type SourcePrice } from '../../src/rates/source.js';
 import { fixture, startRateReplay, type RateReplay } from '../support/rate-replay.js';
 
@@ -130,19 +130,45 @@ describe.each(cases)('the $name source', (c) => {
 describe('Kraken parsing', () => {
   it('splits Kraken pair names back into symbols and keeps the last trade price exactly', async () => {
     replay.serve('/0/public/Ticker', { body: fixture('kraken/ticker-2019.json') });
-    const source = new KrakenSource({ baseUrl: replay.url, timeoutMs: TIMEOUT_MS }, ['XBTUSD', 'LTCUSD']);
+    const source = new KrakenSource({ baseUrl: replay.url, timeoutMs: TIMEOUT_MS }, [
+      'XBTUSD',
+      'LTCUSD',
+    ]);
+    // EOS and XMR are in the answer but are not payable currencies.
     expect(asTable(await source.fetchPrices())).toEqual({
       'BTC/USD': '10724.8',
       'LTC/USD': '139.92',
-      'EOS/USD': '7.3096',
-      'XMR/USD': '116.41',
     });
     expect(replay.requests.at(-1)).toBe('/0/public/Ticker?pair=XBTUSD,LTCUSD');
+    expect(splitKrakenPair('XXMRZUSD')).toEqual({ base: 'XMR', quote: 'USD' });
+    expect(splitKrakenPair('XTZUSD')).toEqual({ base: 'XTZ', quote: 'USD' });
+    expect(splitKrakenPair('XBTUSDT')).toBeUndefined();
+  });
+
+  it('asks for every pair when Kraken refuses the list over one unknown pair', async () => {
+    replay.serve(`/0/public/Ticker?pair=${KRAKEN_PAIRS.join(',')}`, {
+      body: fixture('kraken/error-unknown-pair.json'),
+    });
+    replay.serve('/0/public/Ticker', { body: fixture('kraken/ticker-kassa-pairs.json') });
+    const seen = replay.requests.length;
+    const table = asTable(
+      await new KrakenSource({ baseUrl: replay.url, timeoutMs: TIMEOUT_MS }).fetchPrices(),
+    );
+    expect(table['BTC/USD']).toBe('59012.4');
+    expect(replay.requests.slice(seen)).toEqual([
+      `/0/public/Ticker?pair=${KRAKEN_PAIRS.join(',')}`,
+      '/0/public/Ticker',
+    ]);
+    replay.serve(`/0/public/Ticker?pair=${KRAKEN_PAIRS.join(',')}`, {
+      body: fixture('kraken/ticker-kassa-pairs.json'),
+    });
   });
 
   it('reads stablecoin and TRX pairs, whose names carry no X/Z prefixes', async () => {
     replay.serve('/0/public/Ticker', { body: fixture('kraken/ticker-kassa-pairs.json') });
-    const table = asTable(await new KrakenSource({ baseUrl: replay.url, timeoutMs: TIMEOUT_MS }).fetchPrices());
+    const table = asTable(
+      await new KrakenSource({ baseUrl: replay.url, timeoutMs: TIMEOUT_MS }).fetchPrices(),
+    );
     expect(table).toMatchObject({
       'USDT/USD': '1.00012',
       'USDT/EUR': '0.90751',
@@ -164,7 +190,9 @@ describe('Coinbase parsing', () => {
   it('keeps fiat prices, including currencies exchanges rarely quote, and drops coins and metals', async () => {
     replay.serve('/v2/exchange-rates', { body: fixture('coinbase/exchange-rates-btc-2018.json') });
     const table = asTable(
-      await new CoinbaseSource({ baseUrl: replay.url, timeoutMs: TIMEOUT_MS }, ['BTC']).fetchPrices(),
+      await new CoinbaseSource({ baseUrl: replay.url, timeoutMs: TIMEOUT_MS }, [
+        'BTC',
+      ]).fetchPrices(),
     );
     expect(table).toMatchObject({
       'BTC/USD': '4360.6',
@@ -178,20 +206,29 @@ describe('Coinbase parsing', () => {
   });
 
   it('skips a coin Coinbase does not know (400) and keeps the others', async () => {
-    replay.serve('/v2/exchange-rates?currency=BTC', { body: fixture('coinbase/exchange-rates-btc-kassa.json') });
+    replay.serve('/v2/exchange-rates?currency=BTC', {
+      body: fixture('coinbase/exchange-rates-btc-kassa.json'),
+    });
     replay.serve('/v2/exchange-rates?currency=TRX', {
       status: 400,
       body: fixture('coinbase/error-invalid-currency.json'),
     });
-    const source = new CoinbaseSource({ baseUrl: replay.url, timeoutMs: TIMEOUT_MS }, ['BTC', 'TRX']);
+    const source = new CoinbaseSource({ baseUrl: replay.url, timeoutMs: TIMEOUT_MS }, [
+      'BTC',
+      'TRX',
+    ]);
     const table = asTable(await source.fetchPrices());
     expect(table['BTC/USD']).toBe('59020.01');
     expect(Object.keys(table).some((k) => k.startsWith('TRX/'))).toBe(false);
   });
 
   it('rejects an answer for a different coin than asked', async () => {
-    replay.serve('/v2/exchange-rates?currency=LTC', { body: fixture('coinbase/exchange-rates-btc-kassa.json') });
-    const err = await failure(new CoinbaseSource({ baseUrl: replay.url, timeoutMs: TIMEOUT_MS }, ['LTC']));
+    replay.serve('/v2/exchange-rates?currency=LTC', {
+      body: fixture('coinbase/exchange-rates-btc-kassa.json'),
+    });
+    const err = await failure(
+      new CoinbaseSource({ baseUrl: replay.url, timeoutMs: TIMEOUT_MS }, ['LTC']),
+    );
     expect(err.message).toContain('answered for BTC instead of LTC');
   });
 });
@@ -199,21 +236,33 @@ describe('Coinbase parsing', () => {
 describe('Bitfinex parsing', () => {
   it('reads LAST_PRICE from the raw number text, not through a float', async () => {
     replay.serve('/v2/tickers', { body: fixture('bitfinex/tickers-btc-ltc.json') });
-    const table = asTable(await new BitfinexSource({ baseUrl: replay.url, timeoutMs: TIMEOUT_MS }).fetchPrices());
+    const table = asTable(
+      await new BitfinexSource({ baseUrl: replay.url, timeoutMs: TIMEOUT_MS }).fetchPrices(),
+    );
     expect(table).toEqual({ 'BTC/USD': '23227.19664747', 'LTC/USD': '107.18' });
   });
 
   it('renames UST, UDC and TSD to USDT, USDC and TUSD and ignores funding tickers', async () => {
     replay.serve('/v2/tickers', { body: fixture('bitfinex/tickers-kassa-symbols.json') });
-    const table = asTable(await new BitfinexSource({ baseUrl: replay.url, timeoutMs: TIMEOUT_MS }).fetchPrices());
-    expect(table).toMatchObject({ 'USDT/USD': '1.0002', 'USDC/USD': '0.99985', 'TUSD/USD': '0.9979' });
+    const table = asTable(
+      await new BitfinexSource({ baseUrl: replay.url, timeoutMs: TIMEOUT_MS }).fetchPrices(),
+    );
+    expect(table).toMatchObject({
+      'USDT/USD': '1.0002',
+      'USDC/USD': '0.99985',
+      'TUSD/USD': '0.9979',
+    });
     expect(Object.keys(table).sort()).toEqual(
       ['BTC/EUR', 'BTC/GBP', 'BTC/JPY', 'BTC/USD', 'ETH/EUR', 'ETH/JPY', 'ETH/USD', 'LTC/USD']
         .concat(['TRX/USD', 'TUSD/USD', 'USDC/USD', 'USDT/USD'])
         .sort(),
     );
     replay.serve('/v2/tickers', { body: fixture('bitfinex/tickers-with-funding.json') });
-    expect(asTable(await new BitfinexSource({ baseUrl: replay.url, timeoutMs: TIMEOUT_MS }).fetchPrices())).toEqual({
+    expect(
+      asTable(
+        await new BitfinexSource({ baseUrl: replay.url, timeoutMs: TIMEOUT_MS }).fetchPrices(),
+      ),
+    ).toEqual({
       'BTC/USD': '101550',
     });
   });
@@ -278,7 +327,9 @@ describe('ECB parsing', () => {
   }
 
   it('crosses euro reference rates into dollar rates', async () => {
-    replay.serve('/stats/eurofxref/eurofxref-daily.xml', { body: fixture('ecb/eurofxref-daily-2026-09-24.xml') });
+    replay.serve('/stats/eurofxref/eurofxref-daily.xml', {
+      body: fixture('ecb/eurofxref-daily-2026-09-24.xml'),
+    });
     const table = asTable(await source(SEP_25_2026_NOON).fetchPrices());
     expect(Object.keys(table)).toHaveLength(29);
     checkQuotient(table['USD/EUR'] as string, '1', '1.1367');
@@ -289,7 +340,9 @@ describe('ECB parsing', () => {
   });
 
   it('refuses reference rates older than six days', async () => {
-    replay.serve('/stats/eurofxref/eurofxref-daily.xml', { body: fixture('ecb/eurofxref-daily-2026-09-24.xml') });
+    replay.serve('/stats/eurofxref/eurofxref-daily.xml', {
+      body: fixture('ecb/eurofxref-daily-2026-09-24.xml'),
+    });
     const err = await failure(source(Date.parse('2026-10-01T12:00:00Z')));
     expect(err.message).toBe('stale data: reference day 2026-09-24');
   });

@@ -11,7 +11,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UtxoRpc } from '../../src/chains/utxo/rpc.js';
 
-const CANDIDATES = ['/usr/lib/litecoin/litecoind', '/usr/bin/litecoind', '/usr/local/bin/litecoind'];
+const CANDIDATES = [
+  '/usr/lib/litecoin/litecoind',
+  '/usr/bin/litecoind',
+  '/usr/local/bin/litecoind',
+];
 const WALLET = 'kassa-test';
 
 export function findLitecoind(): string {
@@ -100,7 +104,12 @@ export async function startLitecoind(options: LitecoindOptions = {}): Promise<Li
     '-rpcworkqueue=64',
     ...(options.args ?? []),
   ];
-  const node = new UtxoRpc({ url: rpcUrl, user: rpcUser, password: rpcPassword, timeoutMs: 30_000 });
+  const node = new UtxoRpc({
+    url: rpcUrl,
+    user: rpcUser,
+    password: rpcPassword,
+    timeoutMs: 30_000,
+  });
   const wallet = new UtxoRpc({
     url: `${rpcUrl}/wallet/${WALLET}`,
     user: rpcUser,
@@ -128,7 +137,11 @@ export async function startLitecoind(options: LitecoindOptions = {}): Promise<Li
         await node.call('getblockchaininfo');
         return;
       } catch (err) {
-        if (Date.now() > deadline) throw new Error(`litecoind did not answer RPC within 60 s: ${(err as Error).message} ${stderr}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `litecoind did not answer RPC within 60 s: ${(err as Error).message} ${stderr}`,
+            { cause: err },
+          );
         await sleep(100);
       }
     }

@@ -55,7 +55,8 @@ export async function startRateReplay(): Promise<RateReplay> {
     const full = req.url ?? '/';
     requests.push(full);
     const bare = full.split('?')[0] as string;
-    const answer = routes.get(full) ?? routes.get(bare) ?? { status: 404, body: '{"error":"no route"}' };
+    const answer = routes.get(full) ??
+      routes.get(bare) ?? { status: 404, body: '{"error":"no route"}' };
     if (!answer.delayMs) return respond(res, answer);
     const timer = setTimeout(() => {
       timers.delete(timer);

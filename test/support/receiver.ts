@@ -96,7 +96,9 @@ export async function startReceiver(): Promise<Receiver> {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(requests)) {
         if (Date.now() > deadline)
-          throw new Error(`receiver: condition not met within ${timeoutMs} ms (${requests.length} requests so far)`);
+          throw new Error(
+            `receiver: condition not met within ${timeoutMs} ms (${requests.length} requests so far)`,
+          );
         await new Promise((r) => setTimeout(r, 20));
       }
     },

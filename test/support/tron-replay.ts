@@ -11,7 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { ReplaySource } from '../fixtures/tron/synthetic-chain.js';
 
-export { SyntheticTronChain, type SyntheticBlock, type SyntheticTransfer } from '../fixtures/tron/synthetic-chain.js';
+export {
+  SyntheticTronChain,
+  type SyntheticBlock,
+  type SyntheticTransfer,
+} from '../fixtures/tron/synthetic-chain.js';
 export type { ReplaySource };
 
 export interface ReplayRequest {
@@ -49,7 +53,8 @@ export async function startTronReplay(source: ReplaySource): Promise<TronReplay>
       };
       if (limited > 0) {
         limited -= 1;
-        const headers: Record<string, string> = retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) };
+        const headers: Record<string, string> =
+          retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) };
         return reply(429, '{"Error":"rate limit exceeded"}', headers);
       }
       if (failing > 0) {
@@ -112,8 +117,17 @@ function requestedNum(url: URL, body: string): number | null {
   }
 }
 
-function send(res: ServerResponse, status: number, text: string, headers: Record<string, string>): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+function send(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string>,
+): void {
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 

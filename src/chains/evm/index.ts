@@ -2,3 +2,4 @@ export { evmFamily } from './family.js';
 export { deriveEvmAddress, isValidEvmAddress, parseAccountKey } from './address.js';
 export { EvmRpc, ChainIdMismatchError } from './rpc.js';
 export { EvmWatcher, type EvmWatcherOptions } from './watcher.js';
+export { createEvmWatcher, evmTokenContracts, type EvmSettings } from './setup.js';

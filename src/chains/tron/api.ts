@@ -67,7 +67,10 @@ export class TronApi {
   }
 
   /** Execution results (receipts, event logs) of every transaction in block `num`. */
-  async getTransactionInfoByBlockNum(num: number, signal?: AbortSignal): Promise<TronTransactionInfo[]> {
+  async getTransactionInfoByBlockNum(
+    num: number,
+    signal?: AbortSignal,
+  ): Promise<TronTransactionInfo[]> {
     const path = '/wallet/gettransactioninfobyblocknum';
     const infos = await this.post(path, { num }, signal);
     // An empty block answers [] (java-tron) or {} (some versions and gateways).
@@ -100,7 +103,8 @@ export class TronApi {
     } catch (err) {
       throw new TronApiError(path, describe(err), res.status);
     }
-    if (!res.ok) throw new TronApiError(path, `HTTP ${res.status} ${text.slice(0, 200)}`, res.status);
+    if (!res.ok)
+      throw new TronApiError(path, `HTTP ${res.status} ${text.slice(0, 200)}`, res.status);
     let json: unknown;
     try {
       json = JSON.parse(text.replace(AMOUNT_FIELD, '$1"$2"'));

@@ -27,16 +27,22 @@ function externalChain(key: string): HDKey {
 function parseAccountKey(key: string): HDKey {
   const trimmed = key.trim();
   if (/^[xt]prv/.test(trimmed)) {
-    throw new Error('TRON wallet key is a private key (xprv); Kassa needs the account xpub and never holds private keys');
+    throw new Error(
+      'TRON wallet key is a private key (xprv); Kassa needs the account xpub and never holds private keys',
+    );
   }
   let hd: HDKey;
   try {
     hd = HDKey.fromExtendedKey(trimmed, trimmed.startsWith('tpub') ? TPUB : XPUB);
   } catch (err) {
-    throw new Error(`TRON wallet key is not a valid xpub: ${(err as Error).message}`);
+    throw new Error(`TRON wallet key is not a valid xpub: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   if (hd.privateKey) {
-    throw new Error('TRON wallet key is a private key; Kassa needs the account xpub and never holds private keys');
+    throw new Error(
+      'TRON wallet key is a private key; Kassa needs the account xpub and never holds private keys',
+    );
   }
   if (hd.depth !== ACCOUNT_DEPTH) {
     throw new Error(

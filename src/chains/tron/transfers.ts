@@ -55,7 +55,10 @@ export function trxCredits(block: TronBlock): TronCredit[] {
  * token contract in a transaction whose receipt is SUCCESS.
  * `tokens` maps the contract's 20-byte lower-case hex to its currency code.
  */
-export function tokenCredits(infos: readonly TronTransactionInfo[], tokens: ReadonlyMap<string, string>): TronCredit[] {
+export function tokenCredits(
+  infos: readonly TronTransactionInfo[],
+  tokens: ReadonlyMap<string, string>,
+): TronCredit[] {
   const credits: TronCredit[] = [];
   for (const info of infos) {
     const logs = info.log;
@@ -67,7 +70,8 @@ export function tokenCredits(infos: readonly TronTransactionInfo[], tokens: Read
       const currency = tokens.get(contractKey(log.address));
       if (!currency) continue;
       const topics = log.topics;
-      if (!topics || topics.length !== 3 || strip0x(topics[0]!).toLowerCase() !== TRANSFER_TOPIC) continue;
+      if (!topics || topics.length !== 3 || strip0x(topics[0]!).toLowerCase() !== TRANSFER_TOPIC)
+        continue;
       const to = hexToAddress(topics[2]!);
       const data = strip0x(log.data ?? '');
       if (!to || !/^[0-9a-fA-F]{64}$/.test(data)) continue;

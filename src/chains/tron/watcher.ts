@@ -14,7 +14,13 @@ import type {
 import type { TronBlock } from './api-types.js';
 import { TronRateLimitedError, type TronApi } from './api.js';
 import { addressToHex20 } from './address.js';
-import { blockHeader, tokenCredits, trxCredits, type BlockHeader, type TronCredit } from './transfers.js';
+import {
+  blockHeader,
+  tokenCredits,
+  trxCredits,
+  type BlockHeader,
+  type TronCredit,
+} from './transfers.js';
 
 export const TRON_CHAIN = 'TRON';
 
@@ -26,7 +32,15 @@ export interface WatcherLogger {
   debug(obj: object, msg?: string): void;
 }
 
-export type TronNode = Pick<TronApi, 'getNowBlock' | 'getBlockByNum' | 'getTransactionInfoByBlockNum'>;
+interface FetchedBlock {
+  readonly header: BlockHeader;
+  readonly credits: TronCredit[];
+}
+
+export type TronNode = Pick<
+  TronApi,
+  'getNowBlock' | 'getBlockByNum' | 'getTransactionInfoByBlockNum'
+>;
 
 export interface TronWatcherOptions {
   readonly api: TronNode;
@@ -43,6 +57,8 @@ export interface TronWatcherOptions {
   readonly maxBackoffMs?: number;
   /** Blocks processed before the tip is reported and the loop yields; default 100. */
   readonly batchSize?: number;
+  /** Blocks fetched at once while catching up; default 4. */
+  readonly lookahead?: number;
   readonly now?: () => number;
 }
 
@@ -52,6 +68,7 @@ export class TronWatcher implements ChainWatcher {
   private readonly keepBlocks: number;
   private readonly maxBackoffMs: number;
   private readonly batchSize: number;
+  private readonly lookahead: number;
   private readonly now: () => number;
   private running = false;
   private loop: Promise<void> | null = null;
@@ -67,11 +84,13 @@ export class TronWatcher implements ChainWatcher {
 
   constructor(private readonly o: TronWatcherOptions) {
     const tokens = new Map<string, string>();
-    for (const [currency, contract] of Object.entries(o.tokens)) tokens.set(addressToHex20(contract), currency);
+    for (const [currency, contract] of Object.entries(o.tokens))
+      tokens.set(addressToHex20(contract), currency);
     this.tokens = tokens;
     this.keepBlocks = o.keepBlocks ?? 200;
     this.maxBackoffMs = o.maxBackoffMs ?? 30_000;
     this.batchSize = o.batchSize ?? 100;
+    this.lookahead = Math.max(1, o.lookahead ?? 4);
     this.now = o.now ?? Date.now;
   }
 
@@ -116,7 +135,10 @@ export class TronWatcher implements ChainWatcher {
         } else {
           this.state.nodeReachable = false;
         }
-        this.o.logger.warn({ chain: this.chain, err: this.state.lastError, retryInMs: delay }, 'tron watcher backing off');
+        this.o.logger.warn(
+          { chain: this.chain, err: this.state.lastError, retryInMs: delay },
+          'tron watcher backing off',
+        );
       }
       if (this.running && delay > 0) await this.sleep(delay);
     }
@@ -135,49 +157,78 @@ export class TronWatcher implements ChainWatcher {
       // A fresh install watches from the node's head; older blocks predate every invoice.
       await this.processBlock(headBlock, head);
       await this.o.ledger.tipChanged(this.chain, head.height);
-      this.o.logger.info({ chain: this.chain, height: head.height }, 'tron watcher starting at node head');
+      this.o.logger.info(
+        { chain: this.chain, height: head.height },
+        'tron watcher starting at node head',
+      );
       return true;
     }
     this.state.height = cur.height;
 
     if (head.height <= cur.height) {
-      const stored = head.height === cur.height ? cur.hash : await this.o.cursor.hashAt(this.chain, head.height);
+      const stored =
+        head.height === cur.height ? cur.hash : await this.o.cursor.hashAt(this.chain, head.height);
       if (stored !== null && stored !== head.hash) await this.rollBack(cur.height);
       return true;
     }
 
+    // Fetch a few blocks (and their receipts) at once to hide the node's latency; apply them in order.
     let processed = 0;
     while (this.running && cur.height < head.height && processed < this.batchSize) {
-      const next: number = cur.height + 1;
-      const block = next === head.height ? headBlock : await this.o.api.getBlockByNum(next, signal);
-      if (!block) break; // a load-balanced node behind its peers: try again next round
-      const header = blockHeader(block);
-      if (header.parentHash !== cur.hash) {
-        await this.rollBack(cur.height);
-        return false;
+      const from: number = cur.height + 1;
+      const count = Math.min(this.lookahead, head.height - cur.height, this.batchSize - processed);
+      const heights = Array.from({ length: count }, (_, i) => from + i);
+      const fetched = await Promise.all(
+        heights.map((h) => this.fetchBlock(h, h === head.height ? headBlock : null)),
+      );
+      for (const f of fetched) {
+        if (!f) return false; // a load-balanced node behind its peers: try again next round
+        if (f.header.parentHash !== cur.hash) {
+          await this.rollBack(cur.height);
+          return false;
+        }
+        await this.applyBlock(f);
+        cur = { height: f.header.height, hash: f.header.hash };
+        processed += 1;
       }
-      await this.processBlock(block, header);
-      cur = { height: header.height, hash: header.hash };
-      processed += 1;
     }
     await this.o.ledger.tipChanged(this.chain, cur.height);
-    if (cur.height > this.keepBlocks) await this.o.cursor.prune(this.chain, cur.height - this.keepBlocks);
+    if (cur.height > this.keepBlocks)
+      await this.o.cursor.prune(this.chain, cur.height - this.keepBlocks);
     return cur.height >= head.height;
   }
 
   private async processBlock(block: TronBlock, header: BlockHeader): Promise<void> {
+    const fetched = await this.fetchBlock(header.height, block);
+    if (fetched) await this.applyBlock(fetched);
+  }
+
+  /** The block at `height` (or `known`) with its credits read; null when the node lacks it. */
+  private async fetchBlock(height: number, known: TronBlock | null): Promise<FetchedBlock | null> {
+    const signal = this.abort.signal;
+    const block = known ?? (await this.o.api.getBlockByNum(height, signal));
+    if (!block) return null;
+    const header = blockHeader(block);
     const credits = trxCredits(block);
     const txs = block.transactions ?? [];
     // TRC-20 transfers only come from contract calls; skip the receipts of blocks without any.
-    if (this.tokens.size > 0 && txs.some((tx) => tx.raw_data.contract[0]?.type === 'TriggerSmartContract')) {
-      const infos = await this.o.api.getTransactionInfoByBlockNum(header.height, this.abort.signal);
+    if (
+      this.tokens.size > 0 &&
+      txs.some((tx) => tx.raw_data.contract[0]?.type === 'TriggerSmartContract')
+    ) {
+      const infos = await this.o.api.getTransactionInfoByBlockNum(height, signal);
       const ids = new Set(txs.map((tx) => tx.txID));
       // Receipts fetched by number may come from another fork than the block: refuse to mix them.
       if (infos.some((info) => !ids.has(info.id))) {
-        throw new Error(`receipts of block ${header.height} do not match block ${header.hash}`);
+        throw new Error(`receipts of block ${height} do not match block ${header.hash}`);
       }
       credits.push(...tokenCredits(infos, this.tokens));
     }
+    return { header, credits };
+  }
+
+  /** Reports the block's credits to watched addresses, then moves the cursor past it. */
+  private async applyBlock({ header, credits }: FetchedBlock): Promise<void> {
     for (const credit of credits) await this.record(credit, header);
     await this.o.cursor.advance(this.chain, header);
     this.state.height = header.height;
@@ -197,7 +248,13 @@ export class TronWatcher implements ChainWatcher {
       blockHeight: block.height,
     });
     this.o.logger.info(
-      { chain: this.chain, txid: credit.txid, index: credit.index, currency: credit.currency, height: block.height },
+      {
+        chain: this.chain,
+        txid: credit.txid,
+        index: credit.index,
+        currency: credit.currency,
+        height: block.height,
+      },
       'tron payment seen',
     );
   }
@@ -217,7 +274,10 @@ export class TronWatcher implements ChainWatcher {
     }
     // Our blocks are all still on the node's chain: the mismatch came from a lagging node.
     if (forkAt === null) return;
-    this.o.logger.warn({ chain: this.chain, fromHeight: forkAt, tip: fromHeight }, 'tron reorg: rolling back');
+    this.o.logger.warn(
+      { chain: this.chain, fromHeight: forkAt, tip: fromHeight },
+      'tron reorg: rolling back',
+    );
     await this.o.ledger.blocksDisconnected(this.chain, forkAt);
     await this.o.cursor.rewind(this.chain, forkAt);
     this.state.height = forkAt - 1;

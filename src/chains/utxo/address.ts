@@ -10,7 +10,12 @@ function signerNetwork(net: UtxoNetwork, scriptHash = net.scriptHash): BTC_NETWO
 /** The address paying `publicKey` (33-byte compressed) with `type`, printed as the node prints it. */
 export function encodeAddress(publicKey: Uint8Array, type: ScriptType, net: UtxoNetwork): string {
   const n = signerNetwork(net);
-  const payment = type === 'p2wpkh' ? p2wpkh(publicKey, n) : type === 'p2pkh' ? p2pkh(publicKey, n) : p2sh(p2wpkh(publicKey, n), n);
+  const payment =
+    type === 'p2wpkh'
+      ? p2wpkh(publicKey, n)
+      : type === 'p2pkh'
+        ? p2pkh(publicKey, n)
+        : p2sh(p2wpkh(publicKey, n), n);
   if (!payment.address) throw new Error('address encoding failed');
   return payment.address;
 }

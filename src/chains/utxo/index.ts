@@ -66,8 +66,21 @@ export const utxoFamily: ChainFamilyAdapter = {
     return deriveUtxoAddress({ key, index, chain: chainOf(currency), network });
   },
 
-  paymentUri({ currency, address, amount, label, message }: Parameters<ChainFamilyAdapter['paymentUri']>[0] & { message?: string }) {
-    return bip21Uri(utxoNetwork(chainOf(currency), 'mainnet'), address, amount, currency.decimals, label, message);
+  paymentUri({
+    currency,
+    address,
+    amount,
+    label,
+    message,
+  }: Parameters<ChainFamilyAdapter['paymentUri']>[0] & { message?: string }) {
+    return bip21Uri(
+      utxoNetwork(chainOf(currency), 'mainnet'),
+      address,
+      amount,
+      currency.decimals,
+      label,
+      message,
+    );
   },
 
   isValidAddress(address, currency, network) {

@@ -14,7 +14,9 @@ export function signalsRbf(tx: NodeTx): boolean {
 }
 
 /** The address the node printed for an output, when it pays exactly one. */
-export function outputAddress(scriptPubKey: NodeTx['vout'][number]['scriptPubKey']): string | undefined {
+export function outputAddress(
+  scriptPubKey: NodeTx['vout'][number]['scriptPubKey'],
+): string | undefined {
   if (scriptPubKey.address !== undefined) return scriptPubKey.address;
   const list = scriptPubKey.addresses;
   return list && list.length === 1 ? list[0] : undefined;
@@ -23,7 +25,8 @@ export function outputAddress(scriptPubKey: NodeTx['vout'][number]['scriptPubKey
 /** Outpoints ("txid:vout") a transaction spends; coinbase and MWEB inputs have none. */
 export function spentOutpoints(tx: NodeTx): string[] {
   const out: string[] = [];
-  for (const i of tx.vin) if (i.txid !== undefined && i.vout !== undefined) out.push(`${i.txid}:${i.vout}`);
+  for (const i of tx.vin)
+    if (i.txid !== undefined && i.vout !== undefined) out.push(`${i.txid}:${i.vout}`);
   return out;
 }
 

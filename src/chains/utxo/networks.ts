@@ -25,9 +25,33 @@ export interface UtxoNetwork {
 
 const NETWORKS: Readonly<Record<UtxoChain, Readonly<Record<NetworkName, UtxoNetwork>>>> = {
   BTC: {
-    mainnet: { chain: 'BTC', network: 'mainnet', bech32: 'bc', pubKeyHash: 0x00, scriptHash: 0x05, wif: 0x80, uriScheme: 'bitcoin' },
-    testnet: { chain: 'BTC', network: 'testnet', bech32: 'tb', pubKeyHash: 0x6f, scriptHash: 0xc4, wif: 0xef, uriScheme: 'bitcoin' },
-    regtest: { chain: 'BTC', network: 'regtest', bech32: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4, wif: 0xef, uriScheme: 'bitcoin' },
+    mainnet: {
+      chain: 'BTC',
+      network: 'mainnet',
+      bech32: 'bc',
+      pubKeyHash: 0x00,
+      scriptHash: 0x05,
+      wif: 0x80,
+      uriScheme: 'bitcoin',
+    },
+    testnet: {
+      chain: 'BTC',
+      network: 'testnet',
+      bech32: 'tb',
+      pubKeyHash: 0x6f,
+      scriptHash: 0xc4,
+      wif: 0xef,
+      uriScheme: 'bitcoin',
+    },
+    regtest: {
+      chain: 'BTC',
+      network: 'regtest',
+      bech32: 'bcrt',
+      pubKeyHash: 0x6f,
+      scriptHash: 0xc4,
+      wif: 0xef,
+      uriScheme: 'bitcoin',
+    },
   },
   LTC: {
     mainnet: {
@@ -68,7 +92,6 @@ export function utxoNetwork(chain: string, network: NetworkName): UtxoNetwork {
   return NETWORKS[chain][network];
 }
 
-
 export interface ExtendedKeyVersion {
   readonly prefix: string;
   /** Null for the generic xpub/tpub/Ltub/ttub: the script type comes from settings (P2WPKH by default). */
@@ -80,7 +103,10 @@ export interface ExtendedKeyVersion {
 }
 
 /** SLIP-132 version bytes of extended keys Kassa understands (private ones only to reject them clearly). */
-export const EXTENDED_KEY_VERSIONS: ReadonlyMap<number, ExtendedKeyVersion> = new Map<number, ExtendedKeyVersion>([
+export const EXTENDED_KEY_VERSIONS: ReadonlyMap<number, ExtendedKeyVersion> = new Map<
+  number,
+  ExtendedKeyVersion
+>([
   [0x0488b21e, { prefix: 'xpub', scriptType: null, mainnet: true, isPrivate: false }],
   [0x049d7cb2, { prefix: 'ypub', scriptType: 'p2sh-p2wpkh', mainnet: true, isPrivate: false }],
   [0x04b24746, { prefix: 'zpub', scriptType: 'p2wpkh', mainnet: true, isPrivate: false }],
@@ -88,8 +114,14 @@ export const EXTENDED_KEY_VERSIONS: ReadonlyMap<number, ExtendedKeyVersion> = ne
   [0x044a5262, { prefix: 'upub', scriptType: 'p2sh-p2wpkh', mainnet: false, isPrivate: false }],
   [0x045f1cf6, { prefix: 'vpub', scriptType: 'p2wpkh', mainnet: false, isPrivate: false }],
   [0x019da462, { prefix: 'Ltub', scriptType: null, mainnet: true, chain: 'LTC', isPrivate: false }],
-  [0x01b26ef6, { prefix: 'Mtub', scriptType: 'p2sh-p2wpkh', mainnet: true, chain: 'LTC', isPrivate: false }],
-  [0x0436f6e1, { prefix: 'ttub', scriptType: null, mainnet: false, chain: 'LTC', isPrivate: false }],
+  [
+    0x01b26ef6,
+    { prefix: 'Mtub', scriptType: 'p2sh-p2wpkh', mainnet: true, chain: 'LTC', isPrivate: false },
+  ],
+  [
+    0x0436f6e1,
+    { prefix: 'ttub', scriptType: null, mainnet: false, chain: 'LTC', isPrivate: false },
+  ],
   [0x0488ade4, { prefix: 'xprv', scriptType: null, mainnet: true, isPrivate: true }],
   [0x049d7878, { prefix: 'yprv', scriptType: null, mainnet: true, isPrivate: true }],
   [0x04b2430c, { prefix: 'zprv', scriptType: null, mainnet: true, isPrivate: true }],

@@ -75,7 +75,10 @@ export class UtxoRpc {
   }
 
   async call<T = unknown>(method: string, params: readonly unknown[] = []): Promise<T> {
-    const reply = (await this.post({ jsonrpc: '1.0', id: this.nextId++, method, params }, method)) as RpcReply;
+    const reply = (await this.post(
+      { jsonrpc: '1.0', id: this.nextId++, method, params },
+      method,
+    )) as RpcReply;
     if (reply.error) throw new RpcError(method, reply.error.code, reply.error.message);
     return reply.result as T;
   }
@@ -88,13 +91,20 @@ export class UtxoRpc {
     if (calls.length === 0) return [];
     const first = this.nextId;
     this.nextId += calls.length;
-    const body = calls.map((c, i) => ({ jsonrpc: '1.0', id: first + i, method: c.method, params: c.params ?? [] }));
+    const body = calls.map((c, i) => ({
+      jsonrpc: '1.0',
+      id: first + i,
+      method: c.method,
+      params: c.params ?? [],
+    }));
     const label = `batch of ${calls.length} (${calls[0]?.method ?? ''})`;
     const replies = await this.post(body, label);
-    if (!Array.isArray(replies)) throw new RpcUnavailableError(`${label}: node did not answer with a JSON array`);
+    if (!Array.isArray(replies))
+      throw new RpcUnavailableError(`${label}: node did not answer with a JSON array`);
     const out: (T | RpcError)[] = new Array<T | RpcError>(calls.length);
     for (const r of replies as RpcReply[]) {
-      if (r.error?.code === RPC_IN_WARMUP) throw new RpcUnavailableError(`${label}: node is starting: ${r.error.message}`);
+      if (r.error?.code === RPC_IN_WARMUP)
+        throw new RpcUnavailableError(`${label}: node is starting: ${r.error.message}`);
       const i = Number(r.id) - first;
       const call = calls[i];
       if (!call) continue;
@@ -127,22 +137,29 @@ export class UtxoRpc {
       });
     } catch (err) {
       const reason = describeFetchError(err, this.timeoutMs);
-      throw new RpcUnavailableError(`${label}: node at ${this.url} unreachable: ${reason}`, { cause: err });
+      throw new RpcUnavailableError(`${label}: node at ${this.url} unreachable: ${reason}`, {
+        cause: err,
+      });
     }
     let text: string;
     try {
       text = await res.text();
     } catch (err) {
-      throw new RpcUnavailableError(`${label}: reading the reply from ${this.url} failed: ${describeFetchError(err, this.timeoutMs)}`, {
-        cause: err,
-      });
+      throw new RpcUnavailableError(
+        `${label}: reading the reply from ${this.url} failed: ${describeFetchError(err, this.timeoutMs)}`,
+        {
+          cause: err,
+        },
+      );
     }
     if (res.status === 401 || res.status === 403) {
       if (this.options.cookieFile && !retried) {
         await this.loadCookie();
         return this.post(body, label, true);
       }
-      throw new RpcUnavailableError(`${label}: node at ${this.url} refused the RPC credentials (HTTP ${res.status})`);
+      throw new RpcUnavailableError(
+        `${label}: node at ${this.url} refused the RPC credentials (HTTP ${res.status})`,
+      );
     }
     // Bitcoin Core answers RPC errors with HTTP 404/500 and a JSON body; anything else is not an RPC reply.
     let parsed: unknown;
@@ -150,7 +167,9 @@ export class UtxoRpc {
       parsed = parseExactJson(text);
     } catch {
       const status = `HTTP ${res.status}${res.status === 503 ? ' (node busy or shutting down)' : ''}`;
-      throw new RpcUnavailableError(`${label}: node at ${this.url} unavailable: ${status}: ${text.slice(0, 200)}`);
+      throw new RpcUnavailableError(
+        `${label}: node at ${this.url} unavailable: ${status}: ${text.slice(0, 200)}`,
+      );
     }
     const single = parsed as RpcReply;
     if (!Array.isArray(parsed) && single.error?.code === RPC_IN_WARMUP) {
@@ -166,7 +185,10 @@ export class UtxoRpc {
     try {
       cookie = (await readFile(file, 'utf8')).trim();
     } catch (err) {
-      throw new RpcUnavailableError(`cannot read RPC cookie file ${file}: ${(err as Error).message}`, { cause: err });
+      throw new RpcUnavailableError(
+        `cannot read RPC cookie file ${file}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     const sep = cookie.indexOf(':');
     if (sep < 0) throw new RpcUnavailableError(`RPC cookie file ${file} is not user:password`);
@@ -180,6 +202,7 @@ function basic(user: string, password: string): string {
 
 function describeFetchError(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no reply within ${timeoutMs} ms`;
+  if (e.name === 'TimeoutError' || e.name === 'AbortError')
+    return `no reply within ${timeoutMs} ms`;
   return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
 }

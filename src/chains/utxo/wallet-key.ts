@@ -59,11 +59,13 @@ export function parseWalletKey(text: string, preferred?: ScriptType): WalletKey 
   const { hd, version } = decodeExtendedKey(body);
   if (hd.depth === 0) {
     throw new WalletKeyError(
-      'this is a master key; use the account-level extended public key (e.g. m/84\'/0\'/0\') that your wallet exports',
+      "this is a master key; use the account-level extended public key (e.g. m/84'/0'/0') that your wallet exports",
     );
   }
   if (version.scriptType && suffixType && suffixType !== version.scriptType) {
-    throw new WalletKeyError(`a ${version.prefix} key is ${version.scriptType}; the suffix asks for ${suffixType}`);
+    throw new WalletKeyError(
+      `a ${version.prefix} key is ${version.scriptType}; the suffix asks for ${suffixType}`,
+    );
   }
   return {
     receive: hd.deriveChild(0),
@@ -74,7 +76,10 @@ export function parseWalletKey(text: string, preferred?: ScriptType): WalletKey 
   };
 }
 
-function decodeExtendedKey(text: string): { hd: HDKey; version: NonNullable<ReturnType<typeof EXTENDED_KEY_VERSIONS.get>> } {
+function decodeExtendedKey(text: string): {
+  hd: HDKey;
+  version: NonNullable<ReturnType<typeof EXTENDED_KEY_VERSIONS.get>>;
+} {
   let bytes: Uint8Array;
   try {
     bytes = base58check.decode(text);
@@ -84,9 +89,12 @@ function decodeExtendedKey(text: string): { hd: HDKey; version: NonNullable<Retu
   if (bytes.length !== 78) throw new WalletKeyError('not an extended public key (wrong length)');
   const v = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
   const version = EXTENDED_KEY_VERSIONS.get(v);
-  if (!version) throw new WalletKeyError(`unknown extended key version 0x${v.toString(16).padStart(8, '0')}`);
+  if (!version)
+    throw new WalletKeyError(`unknown extended key version 0x${v.toString(16).padStart(8, '0')}`);
   if (version.isPrivate) {
-    throw new WalletKeyError(`${version.prefix} is a private key; Kassa only needs and accepts the public key`);
+    throw new WalletKeyError(
+      `${version.prefix} is a private key; Kassa only needs and accepts the public key`,
+    );
   }
   try {
     return { hd: HDKey.fromExtendedKey(text, { public: v, private: 0 }), version };
@@ -104,7 +112,8 @@ function parseDescriptor(text: string): WalletKey {
     desc = text.slice(0, hash);
     const given = text.slice(hash + 1);
     const expected = descriptorChecksum(desc);
-    if (given !== expected) throw new WalletKeyError(`descriptor checksum mismatch: got ${given}, expected ${expected}`);
+    if (given !== expected)
+      throw new WalletKeyError(`descriptor checksum mismatch: got ${given}, expected ${expected}`);
   }
   let scriptType: ScriptType;
   let inner: string;
@@ -121,25 +130,35 @@ function parseDescriptor(text: string): WalletKey {
     throw new WalletKeyError('unsupported descriptor: use wpkh(KEY), sh(wpkh(KEY)) or pkh(KEY)');
   }
   const origin = ORIGIN.exec(inner);
-  if (inner.startsWith('[') && !origin) throw new WalletKeyError('invalid key origin in descriptor');
+  if (inner.startsWith('[') && !origin)
+    throw new WalletKeyError('invalid key origin in descriptor');
   const keyAndPath = origin ? inner.slice(origin[0].length) : inner;
   const [keyText = '', ...steps] = keyAndPath.split('/');
   if (steps.at(-1) !== '*') {
-    throw new WalletKeyError('the descriptor must end in /* (e.g. .../0/*) so each invoice gets its own address');
+    throw new WalletKeyError(
+      'the descriptor must end in /* (e.g. .../0/*) so each invoice gets its own address',
+    );
   }
   const { hd, version } = decodeExtendedKey(keyText);
   let node = hd;
   for (const step of steps.slice(0, -1)) {
     node = node.deriveChild(parseStep(step));
   }
-  return { receive: node, scriptType, mainnet: version.mainnet, chain: version.chain, source: 'descriptor' };
+  return {
+    receive: node,
+    scriptType,
+    mainnet: version.mainnet,
+    chain: version.chain,
+    source: 'descriptor',
+  };
 }
 
 function parseStep(step: string): number {
   // Multipath `<0;1>` names the receive and change chains; receive is first.
   const multi = /^<(\d+);\d+>$/.exec(step);
   const digits = multi ? multi[1]! : step;
-  if (/['hH]$/.test(digits)) throw new WalletKeyError('hardened steps cannot be derived from a public key');
+  if (/['hH]$/.test(digits))
+    throw new WalletKeyError('hardened steps cannot be derived from a public key');
   if (!/^\d+$/.test(digits)) throw new WalletKeyError(`invalid derivation step "${step}"`);
   const n = Number(digits);
   if (n >= HARDENED_OFFSET) throw new WalletKeyError(`derivation step ${step} out of range`);
@@ -153,5 +172,6 @@ export function checkKeyNetwork(key: WalletKey, chain: UtxoChain, network: Netwo
       `this is a ${key.mainnet ? 'mainnet' : 'testnet/regtest'} key but ${chain} runs on ${network}`,
     );
   }
-  if (key.chain && key.chain !== chain) throw new WalletKeyError(`this is a ${key.chain} key, not a ${chain} key`);
+  if (key.chain && key.chain !== chain)
+    throw new WalletKeyError(`this is a ${key.chain} key, not a ${chain} key`);
 }

@@ -127,7 +127,10 @@ export class UtxoWatcher implements ChainWatcher {
         if (err instanceof RpcUnavailableError) this.nodeReachable = false;
         this.lastError = (err as Error).message;
         delay = Math.min(this.o.pollMs * 2 ** failures, this.o.maxBackoffMs ?? 30_000);
-        this.log.warn({ chain: this.chain, err: this.lastError, retryInMs: delay }, 'watcher round failed');
+        this.log.warn(
+          { chain: this.chain, err: this.lastError, retryInMs: delay },
+          'watcher round failed',
+        );
       }
       if (this.running && delay > 0) await this.sleep(delay);
     }
@@ -176,7 +179,9 @@ export class UtxoWatcher implements ChainWatcher {
     const last = Math.min(bestHeader.height, next + (this.o.blockBatch ?? 50) - 1);
     if (next > last) return true;
     const heights = Array.from({ length: last - next + 1 }, (_, i) => next + i);
-    const hashes = await this.o.rpc.batchStrict<string>(heights.map((h) => ({ method: 'getblockhash', params: [h] })));
+    const hashes = await this.o.rpc.batchStrict<string>(
+      heights.map((h) => ({ method: 'getblockhash', params: [h] })),
+    );
     for (const hash of hashes) {
       const block = await this.o.rpc.call<NodeBlock>('getblock', [hash, 2]);
       if (this.tip && block.previousblockhash !== this.tip.hash) return false; // reorg under our feet
@@ -194,15 +199,21 @@ export class UtxoWatcher implements ChainWatcher {
         await this.o.ledger.recordTransfer({ ...t, currency: t.currency || this.o.currency });
       }
       this.mempool.forget(tx.txid);
-      for (const other of this.mempool.conflictsWith(tx.txid, spentOutpoints(tx))) dropped.add(other);
+      for (const other of this.mempool.conflictsWith(tx.txid, spentOutpoints(tx)))
+        dropped.add(other);
     }
-    for (const txid of dropped) await this.drop(txid, `double-spent by a transaction in block ${block.height}`);
-    await this.o.cursor.advance(this.chain, { ...ref, parentHash: block.previousblockhash ?? null });
+    for (const txid of dropped)
+      await this.drop(txid, `double-spent by a transaction in block ${block.height}`);
+    await this.o.cursor.advance(this.chain, {
+      ...ref,
+      parentHash: block.previousblockhash ?? null,
+    });
     this.tip = ref;
     await this.o.ledger.tipChanged(this.chain, block.height);
     this.lastProgressAt = Date.now();
     const keep = this.o.keepBlocks ?? 1000;
-    if (block.height % 100 === 0 && block.height > keep) await this.o.cursor.prune(this.chain, block.height - keep);
+    if (block.height % 100 === 0 && block.height > keep)
+      await this.o.cursor.prune(this.chain, block.height - keep);
   }
 
   /**
@@ -230,7 +241,10 @@ export class UtxoWatcher implements ChainWatcher {
         }
       }
     }
-    this.log.warn({ chain: this.chain, from: tip.height, forkHeight: height, orphaned: orphaned.length }, 'chain reorganisation');
+    this.log.warn(
+      { chain: this.chain, from: tip.height, forkHeight: height, orphaned: orphaned.length },
+      'chain reorganisation',
+    );
     await this.o.ledger.blocksDisconnected(this.chain, height + 1);
     await this.o.cursor.rewind(this.chain, height + 1);
     this.tip = await this.o.cursor.load(this.chain);
@@ -241,7 +255,9 @@ export class UtxoWatcher implements ChainWatcher {
     const current = new Set(snapshot);
     const missing = this.mempool.missingFrom(current);
     if (missing.length > 0) {
-      const entries = await this.o.rpc.batch(missing.map((txid) => ({ method: 'getmempoolentry', params: [txid] })));
+      const entries = await this.o.rpc.batch(
+        missing.map((txid) => ({ method: 'getmempoolentry', params: [txid] })),
+      );
       for (let i = 0; i < missing.length; i++) {
         const e = entries[i];
         if (e instanceof RpcError && e.code === RPC_INVALID_ADDRESS_OR_KEY) {
@@ -252,7 +268,9 @@ export class UtxoWatcher implements ChainWatcher {
     this.mempool.retainSeen(current);
     const unseen = this.mempool.unseen(snapshot);
     const batch = unseen.slice(0, this.o.mempoolBatch ?? 500);
-    const txs = await this.o.rpc.batch<NodeTx>(batch.map((txid) => ({ method: 'getrawtransaction', params: [txid, true] })));
+    const txs = await this.o.rpc.batch<NodeTx>(
+      batch.map((txid) => ({ method: 'getrawtransaction', params: [txid, true] })),
+    );
     for (let i = 0; i < batch.length; i++) {
       const tx = txs[i];
       const txid = batch[i]!;
@@ -276,7 +294,8 @@ export class UtxoWatcher implements ChainWatcher {
     const transfers = matchTransaction(tx, this.chain, this.o.watchList, null);
     if (transfers.length === 0) return;
     this.mempool.track(tx.txid, outpoints);
-    for (const t of transfers) await this.o.ledger.recordTransfer({ ...t, currency: t.currency || this.o.currency });
+    for (const t of transfers)
+      await this.o.ledger.recordTransfer({ ...t, currency: t.currency || this.o.currency });
     this.lastProgressAt = Date.now();
   }
 

@@ -149,7 +149,11 @@ export interface NewEvent {
 }
 
 /** Appends events and their deliveries in one transaction, the way state changes do. */
-export async function appendEvents(db: Kysely<Database>, shopId: string, events: NewEvent[]): Promise<EventsTable[]> {
+export async function appendEvents(
+  db: Kysely<Database>,
+  shopId: string,
+  events: NewEvent[],
+): Promise<EventsTable[]> {
   const now = Date.now();
   const rows: EventsTable[] = events.map((e) => ({
     id: newId('evt'),
@@ -172,7 +176,12 @@ export async function addEndpoint(
   url: string,
   format: string,
   secret: string,
-  extra: { content_type?: string; events?: string[]; previous_secret?: string; enabled?: boolean } = {},
+  extra: {
+    content_type?: string;
+    events?: string[];
+    previous_secret?: string;
+    enabled?: boolean;
+  } = {},
 ): Promise<string> {
   const id = newId('whep');
   const now = Date.now();

@@ -7,9 +7,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { migrateToLatest, openStore, type Engine, type Store } from '../../../src/store/database.js';
+import {
+  migrateToLatest,
+  openStore,
+  type Engine,
+  type Store,
+} from '../../../src/store/database.js';
 
-export const PG_ADMIN_URL = process.env.KASSA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_ADMIN_URL =
+  process.env.KASSA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const ENGINES: readonly Engine[] = ['sqlite', 'postgres'];
 
 export interface TestStore extends Store {
@@ -23,7 +29,9 @@ async function adminQuery(sql: string): Promise<void> {
   try {
     await client.connect();
   } catch (e) {
-    throw new Error(`PostgreSQL is required at ${PG_ADMIN_URL} for the callback tests: ${(e as Error).message}`);
+    throw new Error(
+      `PostgreSQL is required at ${PG_ADMIN_URL} for the callback tests: ${(e as Error).message}`,
+    );
   }
   try {
     await client.query(sql);
@@ -32,7 +40,10 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-export async function createTestStore(engine: Engine, opts: { file?: boolean } = {}): Promise<TestStore> {
+export async function createTestStore(
+  engine: Engine,
+  opts: { file?: boolean } = {},
+): Promise<TestStore> {
   if (engine === 'postgres') {
     const name = `kassa_cb_${randomBytes(6).toString('hex')}`;
     await adminQuery(`CREATE DATABASE ${name}`);

@@ -13,7 +13,8 @@ describe('TestToken build', () => {
   });
 
   it('is an OpenZeppelin ERC-20 with configurable decimals and a batch transfer', () => {
-    const names = loadTestToken().abi.map((item) => ('name' in item ? item.name : item.type));
+    const abi = loadTestToken().abi as readonly { name?: string; type: string }[];
+    const names = abi.map((item) => item.name ?? item.type);
     expect(names).toEqual(
       expect.arrayContaining(['transfer', 'decimals', 'batchTransfer', 'Transfer', 'constructor']),
     );

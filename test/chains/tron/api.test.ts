@@ -5,7 +5,12 @@ import { TronApi, TronApiError, TronRateLimitedError } from '../../../src/chains
 import { addressToHex20 } from '../../../src/chains/tron/address.js';
 import { blockHeader, tokenCredits, trxCredits } from '../../../src/chains/tron/transfers.js';
 import { cryptoCurrency } from '../../../src/domain/currencies.js';
-import { mainnetFixtures, SyntheticTronChain, startTronReplay, type TronReplay } from '../../support/tron-replay.js';
+import {
+  mainnetFixtures,
+  SyntheticTronChain,
+  startTronReplay,
+  type TronReplay,
+} from '../../support/tron-replay.js';
 
 const USDT = cryptoCurrency('USDT_TRC20')!.contract!;
 

@@ -34,7 +34,12 @@ export class RecordingLedger implements PaymentLedger {
       p.blockHash = t.blockHash;
       p.seen += 1;
     } else {
-      this.payments.set(key, { transfer: t, blockHeight: t.blockHeight, blockHash: t.blockHash, seen: 1 });
+      this.payments.set(key, {
+        transfer: t,
+        blockHeight: t.blockHeight,
+        blockHash: t.blockHash,
+        seen: 1,
+      });
     }
   }
 
@@ -68,7 +73,8 @@ export class RecordingLedger implements PaymentLedger {
   paidTo(address: string, currency: string): bigint {
     let sum = 0n;
     for (const p of this.payments.values()) {
-      if (p.transfer.address === address && p.transfer.currency === currency) sum += p.transfer.amount;
+      if (p.transfer.address === address && p.transfer.currency === currency)
+        sum += p.transfer.amount;
     }
     return sum;
   }
@@ -133,7 +139,11 @@ export class MemoryCursorStore implements ChainCursorStore {
 export const silentLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
-export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+export async function until<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

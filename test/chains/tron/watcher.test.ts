@@ -16,7 +16,8 @@ const POLL_MS = 20;
 const xpub = utils.ethersUtils.ethersHDNodeWallet
   .fromPhrase('test test test test test test test test test test test junk', '', "m/44'/195'/0'")
   .neuter().extendedKey;
-const address = (i: number) => tronFamily.deriveAddress({ key: xpub, index: i, currency: USDT, network: 'mainnet' });
+const address = (i: number) =>
+  tronFamily.deriveAddress({ key: xpub, index: i, currency: USDT, network: 'mainnet' });
 
 let chain: SyntheticTronChain;
 let replay: TronReplay;
@@ -43,7 +44,10 @@ function watcher(extra: Partial<TronWatcherOptions> = {}): TronWatcher {
 
 async function started(w: TronWatcher): Promise<void> {
   await w.start();
-  await until(async () => (await cursor.load())?.height === chain.head.height, 'the watcher to reach the head');
+  await until(
+    async () => (await cursor.load())?.height === chain.head.height,
+    'the watcher to reach the head',
+  );
 }
 
 const reachesTip = (height: number) => until(() => ledger.tip === height, `tip ${height}`);
@@ -107,12 +111,20 @@ describe('TRON watcher', () => {
   it('records USDT-TRC20 payments by log index, a partial payment and its top-up', async () => {
     watchList.watch(address(2), 'USDT_TRC20');
     await started(watcher());
-    const partial = chain.mine([{ kind: 'trc20', contract: USDT.contract!, to: address(2), amount: 4_000_000n }]);
+    const partial = chain.mine([
+      { kind: 'trc20', contract: USDT.contract!, to: address(2), amount: 4_000_000n },
+    ]);
     await until(() => ledger.payment(partial.txids[0]!, 0), 'the partial payment');
     expect(ledger.paidTo(address(2), 'USDT_TRC20')).toBe(4_000_000n);
-    const topUp = chain.mine([{ kind: 'trc20', contract: USDT.contract!, to: address(2), amount: 6_000_001n }]);
+    const topUp = chain.mine([
+      { kind: 'trc20', contract: USDT.contract!, to: address(2), amount: 6_000_001n },
+    ]);
     const p = await until(() => ledger.payment(topUp.txids[0]!, 0), 'the top-up');
-    expect(p.transfer).toMatchObject({ currency: 'USDT_TRC20', index: 0, blockHeight: topUp.height });
+    expect(p.transfer).toMatchObject({
+      currency: 'USDT_TRC20',
+      index: 0,
+      blockHeight: topUp.height,
+    });
     expect(ledger.paidTo(address(2), 'USDT_TRC20')).toBe(10_000_001n);
   });
 
@@ -121,7 +133,13 @@ describe('TRON watcher', () => {
     watchList.watch(address(4), 'USDT_TRC20');
     await started(watcher());
     const block = chain.mine([
-      { kind: 'trc20', contract: USDT.contract!, to: address(3), amount: 50_000_000n, reverted: true },
+      {
+        kind: 'trc20',
+        contract: USDT.contract!,
+        to: address(3),
+        amount: 50_000_000n,
+        reverted: true,
+      },
       { kind: 'trc20', contract: 'TUpMhErZL2fhh4sVNULAbNKLokS4GjC1F4', to: address(4), amount: 9n },
       { kind: 'trc20', contract: USDT.contract!, to: address(4), amount: 12_000_000n },
     ]);
@@ -137,7 +155,9 @@ describe('TRON watcher', () => {
     watchList.watch(address(6), 'USDT_TRC20');
     await started(watcher());
     const a = chain.mine([{ kind: 'trx', to: address(5), amount: 3_000_000n }]);
-    const b = chain.mine([{ kind: 'trc20', contract: USDT.contract!, to: address(6), amount: 8_000_000n }]);
+    const b = chain.mine([
+      { kind: 'trc20', contract: USDT.contract!, to: address(6), amount: 8_000_000n },
+    ]);
     chain.mineEmpty(1);
     await reachesTip(chain.head.height);
     expect(ledger.payment(b.txids[0]!, 0)?.blockHeight).toBe(b.height);
@@ -151,8 +171,12 @@ describe('TRON watcher', () => {
 
     expect(ledger.disconnects).toEqual([a.height]);
     expect(ledger.payment(b.txids[0]!, 0)).toMatchObject({ blockHeight: null, blockHash: null });
-    expect(ledger.payment(a.txids[0]!, -1)).toMatchObject({ blockHeight: moved.height, blockHash: moved.hash });
-    for (let h = a.height; h <= chain.head.height; h++) expect(await cursor.hashAt('TRON', h)).toBe(chain.at(h)!.hash);
+    expect(ledger.payment(a.txids[0]!, -1)).toMatchObject({
+      blockHeight: moved.height,
+      blockHash: moved.hash,
+    });
+    for (let h = a.height; h <= chain.head.height; h++)
+      expect(await cursor.hashAt('TRON', h)).toBe(chain.at(h)!.hash);
   });
 
   it('rolls back when the head block at the same height is replaced', async () => {
@@ -162,7 +186,10 @@ describe('TRON watcher', () => {
     await until(() => ledger.payment(orphan.txids[0]!, -1), 'the payment');
     chain.fork(orphan.height);
     const replacement = chain.mine();
-    await until(async () => (await cursor.hashAt('TRON', orphan.height)) === replacement.hash, 'the replacement');
+    await until(
+      async () => (await cursor.hashAt('TRON', orphan.height)) === replacement.hash,
+      'the replacement',
+    );
     expect(ledger.disconnects).toEqual([orphan.height]);
     expect(ledger.payment(orphan.txids[0]!, -1)?.blockHeight).toBeNull();
   });
@@ -172,14 +199,18 @@ describe('TRON watcher', () => {
     await started(watcher());
     const before = replay.requests.length;
     replay.rateLimit(4);
-    const block = chain.mine([{ kind: 'trc20', contract: USDT.contract!, to: address(8), amount: 1n }]);
+    const block = chain.mine([
+      { kind: 'trc20', contract: USDT.contract!, to: address(8), amount: 1n },
+    ]);
     await until(() => ledger.payment(block.txids[0]!, 0), 'the payment after the rate limit');
     const seen = replay.requests.slice(before);
     const limited = seen.filter((r) => r.status === 429);
     expect(limited).toHaveLength(4);
     // Exponential backoff from the poll interval: 20 + 40 + 80 + 160 ms before the first answered request.
     const firstOk = seen.find((r) => r.status === 200 && r.at >= limited[3]!.at)!;
-    expect(firstOk.at - limited[0]!.at).toBeGreaterThanOrEqual(POLL_MS + 2 * POLL_MS + 4 * POLL_MS - 5);
+    expect(firstOk.at - limited[0]!.at).toBeGreaterThanOrEqual(
+      POLL_MS + 2 * POLL_MS + 4 * POLL_MS - 5,
+    );
     expect(warnings.some((w) => w.includes('429'))).toBe(true);
     expect(cursor.advanced).toContain(block.height);
   });
@@ -188,7 +219,10 @@ describe('TRON watcher', () => {
     await started(watcher());
     replay.rateLimit(1, 1);
     const limitedAt = await until(() => replay.requests.find((r) => r.status === 429)?.at, 'a 429');
-    const next = await until(() => replay.requests.find((r) => r.at >= limitedAt && r.status === 200), 'a retry');
+    const next = await until(
+      () => replay.requests.find((r) => r.at >= limitedAt && r.status === 200),
+      'a retry',
+    );
     expect(next.at - limitedAt).toBeGreaterThanOrEqual(950);
   });
 
@@ -201,7 +235,12 @@ describe('TRON watcher', () => {
     await until(() => ledger.payment(block.txids[0]!, -1), 'the payment after the outage');
     expect(warnings.filter((x) => x.includes('HTTP 503'))).toHaveLength(3);
     await until(() => w.health().lastError === null, 'recovery');
-    expect(w.health()).toMatchObject({ chain: 'TRON', running: true, nodeReachable: true, height: block.height });
+    expect(w.health()).toMatchObject({
+      chain: 'TRON',
+      running: true,
+      nodeReachable: true,
+      height: block.height,
+    });
   });
 
   it('catches up after a restart from its durable cursor, reporting the tip as it goes', async () => {
@@ -221,11 +260,15 @@ describe('TRON watcher', () => {
     }
     await started(watcher({ batchSize: 16 }));
     await reachesTip(chain.head.height);
-    for (const [i, p] of paid.entries()) expect(ledger.payment(p.txid, i % 2 ? -1 : 0)?.transfer.address).toBe(p.to);
+    for (const [i, p] of paid.entries())
+      expect(ledger.payment(p.txid, i % 2 ? -1 : 0)?.transfer.address).toBe(p.to);
     const scanned = new Set(cursor.advanced);
-    for (let h = stoppedAt + 1; h <= chain.head.height; h++) expect(scanned.has(h), `block ${h}`).toBe(true);
+    for (let h = stoppedAt + 1; h <= chain.head.height; h++)
+      expect(scanned.has(h), `block ${h}`).toBe(true);
     // The tip was reported during the catch-up, not only at its end.
-    expect(ledger.tips.filter((t) => t > stoppedAt && t < chain.head.height).length).toBeGreaterThan(0);
+    expect(
+      ledger.tips.filter((t) => t > stoppedAt && t < chain.head.height).length,
+    ).toBeGreaterThan(0);
   });
 
   it('reports a rescanned payment under the same (txid, log index), so the ledger keeps it once', async () => {

@@ -20,16 +20,34 @@ describe('derivation equals litecoind deriveaddresses (regtest)', () => {
   }
 
   const cases = [
-    { name: 'P2WPKH from a vpub', key: accounts.bip84.vpub, desc: `wpkh([${accounts.bip84.origin}]${accounts.bip84.tpub}/0/*)` },
-    { name: 'P2WPKH from a plain tpub', key: accounts.bip84.tpub, desc: `wpkh(${accounts.bip84.tpub}/0/*)` },
-    { name: 'P2SH-P2WPKH from tpub-[p2sh]', key: `${accounts.bip49.tpub}-[p2sh]`, desc: `sh(wpkh(${accounts.bip49.tpub}/0/*))` },
-    { name: 'P2PKH from tpub-[legacy]', key: `${accounts.bip44.tpub}-[legacy]`, desc: `pkh(${accounts.bip44.tpub}/0/*)` },
+    {
+      name: 'P2WPKH from a vpub',
+      key: accounts.bip84.vpub,
+      desc: `wpkh([${accounts.bip84.origin}]${accounts.bip84.tpub}/0/*)`,
+    },
+    {
+      name: 'P2WPKH from a plain tpub',
+      key: accounts.bip84.tpub,
+      desc: `wpkh(${accounts.bip84.tpub}/0/*)`,
+    },
+    {
+      name: 'P2SH-P2WPKH from tpub-[p2sh]',
+      key: `${accounts.bip49.tpub}-[p2sh]`,
+      desc: `sh(wpkh(${accounts.bip49.tpub}/0/*))`,
+    },
+    {
+      name: 'P2PKH from tpub-[legacy]',
+      key: `${accounts.bip44.tpub}-[legacy]`,
+      desc: `pkh(${accounts.bip44.tpub}/0/*)`,
+    },
   ];
 
   for (const c of cases) {
     it(`derives the node's first 30 receive addresses for ${c.name}`, async () => {
       const expected = await nodeAddresses(c.desc, 29);
-      const ours = Array.from({ length: 30 }, (_, index) => deriveUtxoAddress({ key: c.key, index, chain: 'LTC', network: 'regtest' }));
+      const ours = Array.from({ length: 30 }, (_, index) =>
+        deriveUtxoAddress({ key: c.key, index, chain: 'LTC', network: 'regtest' }),
+      );
       expect(ours).toEqual(expected);
     });
   }
@@ -41,9 +59,18 @@ describe('derivation equals litecoind deriveaddresses (regtest)', () => {
       `pkh([${accounts.bip44.origin}]${accounts.bip44.tpub}/0/*)`,
     ]) {
       const info = await ltc.rpc<{ checksum: string }>('getdescriptorinfo', desc);
-      const expected = await ltc.rpc<string[]>('deriveaddresses', `${desc}#${info.checksum}`, [100, 109]);
+      const expected = await ltc.rpc<string[]>(
+        'deriveaddresses',
+        `${desc}#${info.checksum}`,
+        [100, 109],
+      );
       const ours = Array.from({ length: 10 }, (_, i) =>
-        deriveUtxoAddress({ key: `${desc}#${info.checksum}`, index: 100 + i, chain: 'LTC', network: 'regtest' }),
+        deriveUtxoAddress({
+          key: `${desc}#${info.checksum}`,
+          index: 100 + i,
+          chain: 'LTC',
+          network: 'regtest',
+        }),
       );
       expect(ours).toEqual(expected);
     }

@@ -9,7 +9,8 @@ import { cryptoCurrency } from '../../../src/domain/currencies.js';
 
 const BTC = cryptoCurrency('BTC')!;
 const LTC = cryptoCurrency('LTC')!;
-const ABANDON = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+const ABANDON =
+  'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 
 /** BIP39 seed without a passphrase, computed independently of the code under test. */
 function seedOf(mnemonic: string): Uint8Array {
@@ -21,12 +22,12 @@ describe('BIP84 test vectors (P2WPKH)', () => {
     'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
 
   it('derives the published first and second receive addresses from the account zpub', () => {
-    expect(utxoFamily.deriveAddress({ key: zpub, index: 0, currency: BTC, network: 'mainnet' })).toBe(
-      'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu',
-    );
-    expect(utxoFamily.deriveAddress({ key: zpub, index: 1, currency: BTC, network: 'mainnet' })).toBe(
-      'bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g',
-    );
+    expect(
+      utxoFamily.deriveAddress({ key: zpub, index: 0, currency: BTC, network: 'mainnet' }),
+    ).toBe('bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu');
+    expect(
+      utxoFamily.deriveAddress({ key: zpub, index: 1, currency: BTC, network: 'mainnet' }),
+    ).toBe('bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g');
   });
 
   it('derives the same addresses from a wpkh descriptor with key origin', () => {
@@ -42,15 +43,25 @@ describe('BIP84 test vectors (P2WPKH)', () => {
     }
     // The change chain of the vector: /1/* is honoured when the descriptor says so.
     expect(
-      deriveUtxoAddress({ key: `wpkh(${account.publicExtendedKey}/1/*)`, index: 0, chain: 'BTC', network: 'mainnet' }),
+      deriveUtxoAddress({
+        key: `wpkh(${account.publicExtendedKey}/1/*)`,
+        index: 0,
+        chain: 'BTC',
+        network: 'mainnet',
+      }),
     ).toBe('bc1q8c6fshw2dlwun7ekn9qwf37cu2rn755upcp6el');
   });
 
   it('treats a plain xpub as P2WPKH like BTCPay Server does', () => {
     const account = HDKey.fromMasterSeed(seedOf(ABANDON)).derive("m/84'/0'/0'");
-    expect(deriveUtxoAddress({ key: account.publicExtendedKey, index: 0, chain: 'BTC', network: 'mainnet' })).toBe(
-      'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu',
-    );
+    expect(
+      deriveUtxoAddress({
+        key: account.publicExtendedKey,
+        index: 0,
+        chain: 'BTC',
+        network: 'mainnet',
+      }),
+    ).toBe('bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu');
   });
 });
 
@@ -59,17 +70,22 @@ describe('BIP49 test vector (P2SH-P2WPKH, testnet)', () => {
     'upub5EFU65HtV5TeiSHmZZm7FUffBGy8UKeqp7vw43jYbvZPpoVsgU93oac7Wk3u6moKegAEWtGNF8DehrnHtv21XXEMYRUocHqguyjknFHYfgY';
 
   it('derives the published address from the account upub', () => {
-    expect(utxoFamily.deriveAddress({ key: upub, index: 0, currency: BTC, network: 'testnet' })).toBe(
-      '2Mww8dCYPUpKHofjgcXcBCEGmniw9CoaiD2',
-    );
+    expect(
+      utxoFamily.deriveAddress({ key: upub, index: 0, currency: BTC, network: 'testnet' }),
+    ).toBe('2Mww8dCYPUpKHofjgcXcBCEGmniw9CoaiD2');
   });
 
   it('derives the same address from sh(wpkh(tpub)) and from tpub-[p2sh]', () => {
-    const account = HDKey.fromMasterSeed(seedOf(ABANDON), { private: 0x04358394, public: 0x043587cf }).derive("m/49'/1'/0'");
+    const account = HDKey.fromMasterSeed(seedOf(ABANDON), {
+      private: 0x04358394,
+      public: 0x043587cf,
+    }).derive("m/49'/1'/0'");
     const tpub = account.publicExtendedKey;
     expect(tpub.startsWith('tpub')).toBe(true);
     for (const key of [`sh(wpkh(${tpub}/0/*))`, `${tpub}-[p2sh]`]) {
-      expect(deriveUtxoAddress({ key, index: 0, chain: 'BTC', network: 'testnet' })).toBe('2Mww8dCYPUpKHofjgcXcBCEGmniw9CoaiD2');
+      expect(deriveUtxoAddress({ key, index: 0, chain: 'BTC', network: 'testnet' })).toBe(
+        '2Mww8dCYPUpKHofjgcXcBCEGmniw9CoaiD2',
+      );
     }
   });
 });
@@ -82,18 +98,27 @@ describe('BIP32 test vector 1 (public derivation)', () => {
 
   it('derives the published child public key through a pkh descriptor', () => {
     const expected = p2pkh(hexToBytes(childPub)).address;
-    expect(deriveUtxoAddress({ key: `pkh(${xpub}/*)`, index: 2, chain: 'BTC', network: 'mainnet' })).toBe(expected);
+    expect(
+      deriveUtxoAddress({ key: `pkh(${xpub}/*)`, index: 2, chain: 'BTC', network: 'mainnet' }),
+    ).toBe(expected);
   });
 });
 
 describe('Litecoin keys', () => {
-  const account = HDKey.fromMasterSeed(seedOf(ABANDON), { private: 0x019d9cfe, public: 0x019da462 }).derive("m/84'/2'/0'");
+  const account = HDKey.fromMasterSeed(seedOf(ABANDON), {
+    private: 0x019d9cfe,
+    public: 0x019da462,
+  }).derive("m/84'/2'/0'");
 
   it('reads an Ltub as native SegWit with the ltc prefix, and -[legacy] as an L address', () => {
     const ltub = account.publicExtendedKey;
     expect(ltub.startsWith('Ltub')).toBe(true);
-    expect(utxoFamily.deriveAddress({ key: ltub, index: 0, currency: LTC, network: 'mainnet' })).toMatch(/^ltc1q[a-z0-9]{38}$/);
-    expect(deriveUtxoAddress({ key: `${ltub}-[legacy]`, index: 0, chain: 'LTC', network: 'mainnet' })).toMatch(/^L/);
+    expect(
+      utxoFamily.deriveAddress({ key: ltub, index: 0, currency: LTC, network: 'mainnet' }),
+    ).toMatch(/^ltc1q[a-z0-9]{38}$/);
+    expect(
+      deriveUtxoAddress({ key: `${ltub}-[legacy]`, index: 0, chain: 'LTC', network: 'mainnet' }),
+    ).toMatch(/^L/);
   });
 
   it('prints P2SH addresses with Litecoin version 0x32 (M...) for an Mtub', () => {
@@ -106,12 +131,18 @@ describe('Litecoin keys', () => {
       publicKey: account.publicKey!,
     }).publicExtendedKey;
     expect(mtub.startsWith('Mtub')).toBe(true);
-    expect(utxoFamily.deriveAddress({ key: mtub, index: 0, currency: LTC, network: 'mainnet' })).toMatch(/^M/);
+    expect(
+      utxoFamily.deriveAddress({ key: mtub, index: 0, currency: LTC, network: 'mainnet' }),
+    ).toMatch(/^M/);
   });
 
   it('refuses a Litecoin-only key for Bitcoin and a mainnet key on regtest', () => {
-    expect(() => utxoFamily.validateKey(account.publicExtendedKey, BTC, 'mainnet')).toThrow(/LTC key/);
-    expect(() => utxoFamily.validateKey(account.publicExtendedKey, LTC, 'regtest')).toThrow(/mainnet key/);
+    expect(() => utxoFamily.validateKey(account.publicExtendedKey, BTC, 'mainnet')).toThrow(
+      /LTC key/,
+    );
+    expect(() => utxoFamily.validateKey(account.publicExtendedKey, LTC, 'regtest')).toThrow(
+      /mainnet key/,
+    );
   });
 });
 
@@ -129,11 +160,14 @@ describe('key validation', () => {
       [`wpkh(${account.publicExtendedKey}/0/*)#aaaaaaaa`, /checksum mismatch/],
       [`tr(${account.publicExtendedKey}/0/*)`, /unsupported descriptor/],
     ];
-    for (const [key, message] of cases) expect(() => utxoFamily.validateKey(key, BTC, 'mainnet'), key).toThrow(message);
+    for (const [key, message] of cases)
+      expect(() => utxoFamily.validateKey(key, BTC, 'mainnet'), key).toThrow(message);
   });
 
   it('accepts the account keys a wallet exports', () => {
-    expect(() => utxoFamily.validateKey(root.derive("m/84'/0'/0'").publicExtendedKey, BTC, 'mainnet')).not.toThrow();
+    expect(() =>
+      utxoFamily.validateKey(root.derive("m/84'/0'/0'").publicExtendedKey, BTC, 'mainnet'),
+    ).not.toThrow();
   });
 
   it('computes the descriptor checksum published in Bitcoin Core descriptors.md', () => {
@@ -170,17 +204,26 @@ describe('addresses and payment URIs', () => {
 
   it('builds BIP21 URIs with the exact decimal amount, label and message', () => {
     expect(
-      utxoFamily.paymentUri({ currency: BTC, address: 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu', amount: 150_000n, label: 'Shop & Co' }),
-    ).toBe('bitcoin:bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu?amount=0.0015&label=Shop%20%26%20Co');
-    expect(utxoFamily.paymentUri({ currency: LTC, address: 'ltc1qxyz', amount: 2_100_000_000_000_001n })).toBe(
-      'litecoin:ltc1qxyz?amount=21000000.00000001',
+      utxoFamily.paymentUri({
+        currency: BTC,
+        address: 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu',
+        amount: 150_000n,
+        label: 'Shop & Co',
+      }),
+    ).toBe(
+      'bitcoin:bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu?amount=0.0015&label=Shop%20%26%20Co',
     );
+    expect(
+      utxoFamily.paymentUri({ currency: LTC, address: 'ltc1qxyz', amount: 2_100_000_000_000_001n }),
+    ).toBe('litecoin:ltc1qxyz?amount=21000000.00000001');
     const withMessage = utxoFamily.paymentUri({
       currency: LTC,
       address: 'Qg9ac4eRWfVy8Ci7qsCjKh3kfFBV7uU2rM',
       amount: 100_000_000n,
       message: 'Order #42',
     } as Parameters<typeof utxoFamily.paymentUri>[0]);
-    expect(withMessage).toBe('litecoin:Qg9ac4eRWfVy8Ci7qsCjKh3kfFBV7uU2rM?amount=1&message=Order%20%2342');
+    expect(withMessage).toBe(
+      'litecoin:Qg9ac4eRWfVy8Ci7qsCjKh3kfFBV7uU2rM?amount=1&message=Order%20%2342',
+    );
   });
 });

@@ -10,7 +10,8 @@ import type {
   WatchList,
 } from '../../../src/app/ports/chain.js';
 
-export const TEST_MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+export const TEST_MNEMONIC =
+  'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 
 const TESTNET = { private: 0x04358394, public: 0x043587cf };
 const VPUB = { private: 0x045f18bc, public: 0x045f1cf6 };
@@ -41,7 +42,12 @@ export class MemoryWatchList implements WatchList {
   private readonly byChain = new Map<string, Map<string, WatchedAddress>>();
   refreshes = 0;
 
-  add(chain: string, address: string, currency = chain, invoiceId = `inv-${address.slice(-6)}`): void {
+  add(
+    chain: string,
+    address: string,
+    currency = chain,
+    invoiceId = `inv-${address.slice(-6)}`,
+  ): void {
     let m = this.byChain.get(chain);
     if (!m) this.byChain.set(chain, (m = new Map()));
     m.set(address, { address, currency, invoiceId, quoteId: `q-${invoiceId}` });
@@ -76,7 +82,8 @@ export class MemoryCursorStore implements ChainCursorStore {
 
   async advance(chain: string, block: BlockRef & { parentHash: string | null }): Promise<void> {
     const m = this.chainBlocks(chain);
-    if (block.parentHash !== null && !m.has(block.height - 1)) m.set(block.height - 1, block.parentHash);
+    if (block.parentHash !== null && !m.has(block.height - 1))
+      m.set(block.height - 1, block.parentHash);
     m.set(block.height, block.hash);
     this.cursors.set(chain, { height: block.height, hash: block.hash });
   }
@@ -127,13 +134,15 @@ export class RecordingLedger implements PaymentLedger {
   async blocksDisconnected(_chain: string, fromHeight: number): Promise<void> {
     this.events.push({ kind: 'disconnected', fromHeight });
     for (const [k, p] of this.payments) {
-      if (p.blockHeight !== null && p.blockHeight >= fromHeight) this.payments.set(k, { ...p, blockHash: null, blockHeight: null });
+      if (p.blockHeight !== null && p.blockHeight >= fromHeight)
+        this.payments.set(k, { ...p, blockHash: null, blockHeight: null });
     }
   }
 
   async transactionDropped(_chain: string, txid: string): Promise<void> {
     this.events.push({ kind: 'dropped', txid });
-    for (const [k, p] of this.payments) if (p.txid === txid) this.payments.set(k, { ...p, dropped: true });
+    for (const [k, p] of this.payments)
+      if (p.txid === txid) this.payments.set(k, { ...p, dropped: true });
   }
 
   paymentsTo(address: string) {
@@ -146,7 +155,11 @@ export class RecordingLedger implements PaymentLedger {
 }
 
 /** Polls `check` until it returns a value (not undefined/false) or the time runs out. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

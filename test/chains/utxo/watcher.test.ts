@@ -5,7 +5,13 @@ import { UtxoRpc } from '../../../src/chains/utxo/rpc.js';
 import { UtxoWatcher, type UtxoWatcherOptions } from '../../../src/chains/utxo/watcher.js';
 import { formatUnits } from '../../../src/domain/money.js';
 import { startLitecoind, type Litecoind } from '../../support/litecoind.js';
-import { eventually, MemoryCursorStore, MemoryWatchList, RecordingLedger, regtestAccounts } from './fixtures.js';
+import {
+  eventually,
+  MemoryCursorStore,
+  MemoryWatchList,
+  RecordingLedger,
+  regtestAccounts,
+} from './fixtures.js';
 
 interface VerboseTx {
   txid: string;
@@ -45,7 +51,12 @@ describe('UTXO watcher against litecoind (regtest) with a recording ledger', () 
     });
     watchers.push(watcher);
     const watchNew = () => {
-      const address = deriveUtxoAddress({ key, index: nextIndex++, chain: 'LTC', network: 'regtest' });
+      const address = deriveUtxoAddress({
+        key,
+        index: nextIndex++,
+        chain: 'LTC',
+        network: 'regtest',
+      });
       watchList.add('LTC', address);
       return address;
     };
@@ -71,7 +82,9 @@ describe('UTXO watcher against litecoind (regtest) with a recording ledger', () 
     }
     const to = await ltc.walletRpc<string>('getnewaddress');
     const inputs = tx.vin.map((i) => ({ txid: i.txid, vout: i.vout }));
-    const raw = await ltc.walletRpc<string>('createrawtransaction', inputs, [{ [to]: formatUnits(total - 200_000n, 8) }]);
+    const raw = await ltc.walletRpc<string>('createrawtransaction', inputs, [
+      { [to]: formatUnits(total - 200_000n, 8) },
+    ]);
     const signed = await ltc.walletRpc<{ hex: string }>('signrawtransactionwithwallet', raw);
     const decoded = await ltc.rpc<{ txid: string }>('decoderawtransaction', signed.hex);
     return { txid: decoded.txid, hex: signed.hex };
@@ -83,10 +96,20 @@ describe('UTXO watcher against litecoind (regtest) with a recording ledger', () 
     const address = watchNew();
     const txid = await ltc.walletRpc<string>('sendtoaddress', address, '0.015');
     const pending = await eventually(() => ledger.paymentsTo(address)[0], 'mempool payment');
-    expect(pending).toMatchObject({ txid, address, amount: 1_500_000n, currency: 'LTC', blockHash: null, rbf: true });
+    expect(pending).toMatchObject({
+      txid,
+      address,
+      amount: 1_500_000n,
+      currency: 'LTC',
+      blockHash: null,
+      rbf: true,
+    });
     const [blockHash] = await ltc.mine(1);
     const height = await ltc.height();
-    const mined = await eventually(() => ledger.paymentsTo(address).find((p) => p.blockHash !== null), 'confirmed payment');
+    const mined = await eventually(
+      () => ledger.paymentsTo(address).find((p) => p.blockHash !== null),
+      'confirmed payment',
+    );
     expect(mined).toMatchObject({ txid, blockHash, blockHeight: height, amount: 1_500_000n });
     await ltc.mine(1);
     await eventually(() => ledger.tip === height + 1, 'next tip');
@@ -99,8 +122,13 @@ describe('UTXO watcher against litecoind (regtest) with a recording ledger', () 
     await started(watcher);
     const address = watchNew();
     const dummy = await ltc.walletRpc<string>('getnewaddress', '', 'bech32');
-    const script = async (a: string) => (await ltc.rpc<{ scriptPubKey: string }>('validateaddress', a)).scriptPubKey;
-    const raw = await ltc.walletRpc<string>('createrawtransaction', [], [{ [address]: '0.011' }, { [dummy]: '0.022' }]);
+    const script = async (a: string) =>
+      (await ltc.rpc<{ scriptPubKey: string }>('validateaddress', a)).scriptPubKey;
+    const raw = await ltc.walletRpc<string>(
+      'createrawtransaction',
+      [],
+      [{ [address]: '0.011' }, { [dummy]: '0.022' }],
+    );
     // The node refuses duplicate destinations, so the second output is re-pointed in the raw bytes.
     const patched = raw.replace(await script(dummy), await script(address));
     const funded = await ltc.walletRpc<{ hex: string }>('fundrawtransaction', patched);
@@ -135,7 +163,10 @@ describe('UTXO watcher against litecoind (regtest) with a recording ledger', () 
     const txid = await ltc.walletRpc<string>('sendtoaddress', address, '0.02');
     const [orphan] = await ltc.mine(1);
     const height = await ltc.height();
-    await eventually(() => ledger.paymentsTo(address)[0]?.blockHash === orphan, 'payment in the first block');
+    await eventually(
+      () => ledger.paymentsTo(address)[0]?.blockHash === orphan,
+      'payment in the first block',
+    );
     await ltc.rpc('invalidateblock', orphan);
     const [replacement] = await ltc.mine(2);
     const confirmedAgain = await eventually(
@@ -155,7 +186,10 @@ describe('UTXO watcher against litecoind (regtest) with a recording ledger', () 
     const txid = await ltc.walletRpc<string>('sendtoaddress', address, '0.03');
     const [orphan] = await ltc.mine(1);
     const height = await ltc.height();
-    await eventually(() => ledger.paymentsTo(address)[0]?.blockHash === orphan, 'payment confirmed');
+    await eventually(
+      () => ledger.paymentsTo(address)[0]?.blockHash === orphan,
+      'payment confirmed',
+    );
     await ltc.rpc('invalidateblock', orphan);
     const conflict = await conflictingTx(txid);
     await ltc.mineWith([conflict.hex]);
@@ -176,10 +210,15 @@ describe('UTXO watcher against litecoind (regtest) with a recording ledger', () 
     const conflict = await conflictingTx(txid);
     const block = await ltc.mineWith([conflict.hex]);
     await eventually(() => ledger.paymentsTo(address)[0]?.dropped, 'payment dropped');
-    await eventually(() => watcher.health().height === ltc.height(), 'block processed');
-    expect(ledger.paymentsTo(address)).toEqual([expect.objectContaining({ txid, dropped: true, blockHash: null })]);
+    const tip = await ltc.height();
+    await eventually(() => watcher.health().height === tip, 'block processed');
+    expect(ledger.paymentsTo(address)).toEqual([
+      expect.objectContaining({ txid, dropped: true, blockHash: null }),
+    ]);
     expect(await ltc.rpc<string[]>('getrawmempool')).not.toContain(txid);
-    expect((await ltc.rpc<{ blockhash: string }>('getrawtransaction', conflict.txid, true)).blockhash).toBe(block);
+    expect(
+      (await ltc.rpc<{ blockhash: string }>('getrawtransaction', conflict.txid, true)).blockhash,
+    ).toBe(block);
   });
 
   it('drops a pending payment that leaves the mempool without confirming', async () => {
@@ -187,7 +226,11 @@ describe('UTXO watcher against litecoind (regtest) with a recording ledger', () 
     await started(watcher);
     // Paid from a second wallet that is unloaded before the node restarts, so nothing rebroadcasts it.
     await ltc.rpc('createwallet', 'payer');
-    const payer = new UtxoRpc({ url: `${ltc.rpcUrl}/wallet/payer`, user: ltc.rpcUser, password: ltc.rpcPassword });
+    const payer = new UtxoRpc({
+      url: `${ltc.rpcUrl}/wallet/payer`,
+      user: ltc.rpcUser,
+      password: ltc.rpcPassword,
+    });
     await ltc.walletRpc('sendtoaddress', await payer.call<string>('getnewaddress'), '1');
     await ltc.mine(1);
     const address = watchNew();
@@ -228,9 +271,13 @@ describe('UTXO watcher against litecoind (regtest) with a recording ledger', () 
     await restarted.start();
     await eventually(() => restarted.health().height === tip, 'caught up');
     for (const s of sent) {
-      expect(first.ledger.paymentsTo(s.address)).toEqual([expect.objectContaining({ txid: s.txid, blockHash: s.block })]);
+      expect(first.ledger.paymentsTo(s.address)).toEqual([
+        expect.objectContaining({ txid: s.txid, blockHash: s.block }),
+      ]);
     }
-    const tips = first.ledger.events.flatMap((e) => (e.kind === 'tip' && e.height > stoppedAt ? [e.height] : []));
+    const tips = first.ledger.events.flatMap((e) =>
+      e.kind === 'tip' && e.height > stoppedAt ? [e.height] : [],
+    );
     expect(tips).toEqual(Array.from({ length: tip - stoppedAt }, (_, i) => stoppedAt + 1 + i));
   });
 
@@ -241,18 +288,33 @@ describe('UTXO watcher against litecoind (regtest) with a recording ledger', () 
     const [block] = await ltc.mine(1);
     const height = await ltc.height();
     await ltc.mine(1);
-    const fromTip = new UtxoWatcher({ ...optionsOf(early), ledger: new RecordingLedger(), cursor: new MemoryCursorStore() });
+    const fromTip = new UtxoWatcher({
+      ...optionsOf(early),
+      ledger: new RecordingLedger(),
+      cursor: new MemoryCursorStore(),
+    });
     watchers.push(fromTip);
     await started(fromTip);
     expect(fromTip.health().height).toBe(height + 1);
     const fromHeight = new UtxoWatcher({ ...optionsOf(early), startHeight: height });
     watchers.push(fromHeight);
     await fromHeight.start();
-    await eventually(() => early.ledger.paymentsTo(address)[0]?.blockHash === block, 'payment found from the start height');
+    await eventually(
+      () => early.ledger.paymentsTo(address)[0]?.blockHash === block,
+      'payment found from the start height',
+    );
   });
 
   function optionsOf(s: ReturnType<typeof setup>): UtxoWatcherOptions {
-    return { chain: 'LTC', currency: 'LTC', rpc: ltc.node, ledger: s.ledger, watchList: s.watchList, cursor: s.cursor, pollMs: 100 };
+    return {
+      chain: 'LTC',
+      currency: 'LTC',
+      rpc: ltc.node,
+      ledger: s.ledger,
+      watchList: s.watchList,
+      cursor: s.cursor,
+      pollMs: 100,
+    };
   }
 
   it('reacts to notifyBlock at once instead of waiting for the poll interval', async () => {
@@ -262,21 +324,35 @@ describe('UTXO watcher against litecoind (regtest) with a recording ledger', () 
     await ltc.walletRpc<string>('sendtoaddress', address, '0.01');
     const [block] = await ltc.mine(1);
     watcher.notifyBlock();
-    await eventually(() => ledger.paymentsTo(address)[0]?.blockHash === block, 'payment after notify', 5_000);
+    await eventually(
+      () => ledger.paymentsTo(address)[0]?.blockHash === block,
+      'payment after notify',
+      5_000,
+    );
   });
 
   it('backs off while the node is down, shows it in health, and resumes when the node returns', async () => {
     const { watcher, ledger, watchNew } = setup({ maxBackoffMs: 500 });
     await started(watcher);
     await ltc.stop();
-    const down = await eventually(() => (watcher.health().nodeReachable ? undefined : watcher.health()), 'node unreachable');
+    const down = await eventually(
+      () => (watcher.health().nodeReachable ? undefined : watcher.health()),
+      'node unreachable',
+    );
     expect(down.lastError).toMatch(/unreachable|unavailable/);
     expect(down.running).toBe(true);
     await ltc.restart();
     const address = watchNew();
     await ltc.walletRpc<string>('sendtoaddress', address, '0.01');
     const [block] = await ltc.mine(1);
-    await eventually(() => ledger.paymentsTo(address)[0]?.blockHash === block, 'payment after node restart');
-    expect(watcher.health()).toMatchObject({ nodeReachable: true, lastError: null, height: await ltc.height() });
+    await eventually(
+      () => ledger.paymentsTo(address)[0]?.blockHash === block,
+      'payment after node restart',
+    );
+    expect(watcher.health()).toMatchObject({
+      nodeReachable: true,
+      lastError: null,
+      height: await ltc.height(),
+    });
   });
 });

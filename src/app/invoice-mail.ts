@@ -1,0 +1,183 @@
+/**
+ * Invoices sent by e-mail (CryptoCloud `email_to_send`), re-sent on a `period`
+ * until paid. The schedule is durable: a restart picks up where it stopped, and
+ * several processes never send the same mail twice (each send is claimed first).
+ */
+import { formatDecimal, parseDecimal } from '../domain/money.js';
+import type { Invoice } from '../domain/invoice.js';
+import type { AppContext } from './context.js';
+import { newId } from './ids.js';
+import type { InvoiceView } from './invoice-view.js';
+import { invoiceDetails } from './invoices.js';
+import type { InvoiceMail, InvoiceMailStore, Mailer, MailPeriod, OutgoingMail } from './ports/mail.js';
+
+export const PERIOD_MS: Readonly<Record<MailPeriod, number>> = {
+  day: 24 * 3600_000,
+  week: 7 * 24 * 3600_000,
+  month: 30 * 24 * 3600_000,
+};
+/** A claimed send not finished by then (crashed sender) is retried. */
+const LEASE_MS = 5 * 60_000;
+const MAX_FAILURES = 20;
+const MAX_BACKOFF_MS = 3600_000;
+
+/** Nothing more to send once the customer paid, or the invoice is closed for good. */
+function finished(inv: Invoice): boolean {
+  return (
+    inv.status === 'paid' ||
+    inv.status === 'overpaid' ||
+    inv.status === 'canceled' ||
+    inv.status === 'refunded' ||
+    inv.resolution !== null
+  );
+}
+
+const TEXT = {
+  en: {
+    subject: (v: InvoiceView) => `Invoice ${v.uuid}: ${v.amount} ${v.currency}`,
+    intro: 'You have an invoice to pay.',
+    amount: 'Amount',
+    pay: 'Pay here',
+    address: 'Address',
+    due: 'Amount due',
+    expires: 'Expires at (UTC)',
+  },
+  ru: {
+    subject: (v: InvoiceView) => `Счёт ${v.uuid}: ${v.amount} ${v.currency}`,
+    intro: 'Вам выставлен счёт на оплату.',
+    amount: 'Сумма',
+    pay: 'Оплатить',
+    address: 'Адрес',
+    due: 'К оплате',
+    expires: 'Действует до (UTC)',
+  },
+} as const;
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+export function renderInvoiceMail(v: InvoiceView, to: string): OutgoingMail {
+  const t = TEXT[v.locale === 'ru' ? 'ru' : 'en'];
+  const lines: [string, string][] = [[t.amount, `${formatDecimal(parseDecimal(v.amount))} ${v.currency}`]];
+  if (v.quote) {
+    lines.push([t.due, `${v.quote.amount_due} ${v.quote.currency}`]);
+    lines.push([t.address, v.quote.address]);
+  }
+  if (v.expires_at) lines.push([t.expires, v.expires_at.replace('T', ' ').slice(0, 19)]);
+  lines.push([t.pay, v.link]);
+  const text = [t.intro, '', ...lines.map(([k, val]) => `${k}: ${val}`)].join('\n');
+  const rows = lines.map(([k, val]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(val)}</td></tr>`);
+  const html = `<p>${escapeHtml(t.intro)}</p><table>${rows.join('')}</table><p><a href="${escapeHtml(v.link)}">${escapeHtml(t.pay)}</a></p>`;
+  return { to, subject: t.subject(v), text, html };
+}
+
+export class InvoiceMailScheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = true;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly store: InvoiceMailStore,
+    private readonly mailer: Mailer | null,
+    private readonly intervalMs = 5000,
+    private readonly onError: (err: unknown) => void = () => {},
+  ) {}
+
+  /** Whether this instance can send mail at all (SMTP_URL is set). */
+  get enabled(): boolean {
+    return this.mailer !== null;
+  }
+
+  /** Schedules the first send now and, with a period, the re-sends after it. */
+  async schedule(invoiceId: string, email: string, period: MailPeriod | null): Promise<InvoiceMail> {
+    const now = this.ctx.clock.now();
+    const mail: InvoiceMail = {
+      id: newId('mail', now),
+      invoiceId,
+      email,
+      period,
+      nextSendAt: now,
+      sentCount: 0,
+      failures: 0,
+      lastSentAt: null,
+      lastError: null,
+      createdAt: now,
+    };
+    await this.store.insert(mail);
+    this.wake();
+    return mail;
+  }
+
+  async mailsOf(invoiceId: string): Promise<InvoiceMail[]> {
+    return this.store.forInvoice(invoiceId);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.arm(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Runs a pass soon instead of at the next tick. */
+  wake(): void {
+    if (!this.stopped && !this.running) this.arm(0);
+  }
+
+  private arm(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.sendDue()
+        .catch((err) => this.onError(err))
+        .finally(() => {
+          this.running = null;
+          this.arm(this.intervalMs);
+        });
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** One pass: sends every mail that is due. */
+  async sendDue(): Promise<number> {
+    if (!this.mailer) return 0;
+    const now = this.ctx.clock.now();
+    let sent = 0;
+    for (const m of await this.store.due(now, 50)) {
+      if (m.nextSendAt === null || !(await this.store.claim(m.id, m.nextSendAt, now + LEASE_MS))) continue;
+      if (await this.sendOne(m, now)) sent++;
+    }
+    return sent;
+  }
+
+  private async sendOne(m: InvoiceMail, now: number): Promise<boolean> {
+    const inv = await this.ctx.store.invoices.get(m.invoiceId);
+    if (!inv || (m.sentCount > 0 && finished(inv))) {
+      await this.store.update(m.id, { nextSendAt: null });
+      return false;
+    }
+    try {
+      await this.mailer!.send(renderInvoiceMail(await invoiceDetails(this.ctx, inv), m.email));
+      const next = m.period && !finished(inv) ? now + PERIOD_MS[m.period] : null;
+      await this.store.update(m.id, { sentCount: m.sentCount + 1, lastSentAt: now, nextSendAt: next, failures: 0, lastError: null });
+      return true;
+    } catch (err) {
+      const failures = m.failures + 1;
+      const backoff = Math.min(MAX_BACKOFF_MS, 30_000 * 2 ** (failures - 1));
+      await this.store.update(m.id, {
+        failures,
+        lastError: err instanceof Error ? err.message.slice(0, 500) : String(err),
+        nextSendAt: failures >= MAX_FAILURES ? null : now + backoff,
+      });
+      this.onError(err);
+      return false;
+    }
+  }
+}

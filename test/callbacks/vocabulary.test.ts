@@ -1,0 +1,125 @@
+/** The status table of spec section 2, row by row, for each callback format. */
+import { describe, expect, it } from 'vitest';
+import {
+  coinsPaidStatus,
+  cryptoCloudStatus,
+  cryptopayStatus,
+  type InvoiceState,
+} from '../../src/callbacks/vocabulary.js';
+
+const s = (
+  status: string,
+  context: string | null = null,
+  resolution: string | null = null,
+  cancelled_at: string | null = null,
+): InvoiceState => ({
+  status,
+  context,
+  resolution,
+  cancelled_at,
+});
+
+describe('status vocabulary', () => {
+  it.each([
+    [
+      'created',
+      s('created'),
+      'created',
+      { status: 'new', status_context: null },
+      { status: 'created', error: '' },
+    ],
+    [
+      'pending',
+      s('pending'),
+      'created',
+      { status: 'new', status_context: null },
+      { status: 'pending', error: '' },
+    ],
+    [
+      'partial, open',
+      s('partial'),
+      'partial',
+      { status: 'new', status_context: null },
+      { status: 'pending', error: '' },
+    ],
+    [
+      'partial, expired',
+      s('partial', 'underpaid'),
+      'partial',
+      { status: 'unresolved', status_context: 'underpaid' },
+      { status: 'failed', error: 'underpaid' },
+    ],
+    [
+      'paid',
+      s('paid'),
+      'paid',
+      { status: 'completed', status_context: null },
+      { status: 'confirmed', error: '' },
+    ],
+    [
+      'overpaid, manual',
+      s('overpaid', 'overpaid'),
+      'overpaid',
+      { status: 'unresolved', status_context: 'overpaid' },
+      { status: 'confirmed', error: '' },
+    ],
+    [
+      'overpaid, completed by rule',
+      s('overpaid', 'overpaid', 'completed'),
+      'overpaid',
+      { status: 'completed', status_context: null },
+      { status: 'confirmed', error: '' },
+    ],
+    [
+      'paid late, full amount',
+      s('paid', 'paid_late'),
+      'paid',
+      { status: 'unresolved', status_context: 'paid_late' },
+      { status: 'failed', error: 'expired' },
+    ],
+    [
+      'paid late, short',
+      s('partial', 'paid_late'),
+      'partial',
+      { status: 'unresolved', status_context: 'paid_late' },
+      { status: 'failed', error: 'expired' },
+    ],
+    [
+      'canceled by the timer',
+      s('canceled'),
+      'canceled',
+      { status: 'cancelled', status_context: null },
+      { status: 'failed', error: 'Timer expired' },
+    ],
+    [
+      'canceled by the merchant',
+      s('canceled', null, null, '2026-01-01T00:00:00.000Z'),
+      'canceled',
+      { status: 'cancelled', status_context: null },
+      { status: 'failed', error: 'Cancelled' },
+    ],
+    [
+      'refunded',
+      s('refunded', 'overpaid', 'refunded'),
+      'canceled',
+      { status: 'refunded', status_context: null },
+      { status: 'failed', error: 'Refunded' },
+    ],
+    [
+      'underpaid, completed by the merchant',
+      s('partial', 'underpaid', 'completed'),
+      'paid',
+      { status: 'completed', status_context: null },
+      { status: 'confirmed', error: '' },
+    ],
+  ])('names %s', (_name, state, cryptocloud, cryptopay, coinspaid) => {
+    expect(cryptoCloudStatus(state)).toBe(cryptocloud);
+    expect(cryptopayStatus(state)).toEqual(cryptopay);
+    expect(coinsPaidStatus(state)).toEqual(coinspaid);
+  });
+
+  it('tells CoinsPaid pending (no confirmation) from processing (confirming)', () => {
+    expect(coinsPaidStatus(s('pending'), false).status).toBe('pending');
+    expect(coinsPaidStatus(s('pending'), true).status).toBe('processing');
+  });
+});

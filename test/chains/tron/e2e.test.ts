@@ -1,0 +1,100 @@
+/**
+ * End to end through the real app: a USDT_TRC20 invoice created over the
+ * native API, paid on the replay chain, followed by the TRON watcher driving
+ * the real ledger, watch list and cursor store (SQLite).
+ */
+import { utils } from 'tronweb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { updateProject } from '../../../src/app/accounts.js';
+import { TronApi } from '../../../src/chains/tron/api.js';
+import { TronWatcher } from '../../../src/chains/tron/watcher.js';
+import { cryptoCurrency, DEFAULT_CONFIRMATIONS } from '../../../src/domain/currencies.js';
+import { chainCursorStore } from '../../../src/store/chain-cursor-repository.js';
+import { startTestKassa, type TestKassa } from '../../support/kassa.js';
+import { SyntheticTronChain, startTronReplay, type TronReplay } from '../../support/tron-replay.js';
+import { until } from './fakes.js';
+
+const USDT = cryptoCurrency('USDT_TRC20')!.contract!;
+const xpub = utils.ethersUtils.ethersHDNodeWallet
+  .fromPhrase('test test test test test test test test test test test junk', '', "m/44'/195'/0'")
+  .neuter().extendedKey;
+
+let kassa: TestKassa;
+let chain: SyntheticTronChain;
+let replay: TronReplay;
+let watcher: TronWatcher;
+
+beforeEach(async () => {
+  kassa = await startTestKassa({
+    KASSA_TEST_MODE: 'false',
+    RATES_FIXED: JSON.stringify({ 'USDT/USD': '1' }),
+  });
+  // The project's TRON wallet is set through the use case: PATCH /projects requires all four wallets today.
+  const project = await kassa.ctx.store.projects.get(kassa.shopId);
+  await updateProject(kassa.ctx, project!, { wallets: { TRON: { key: xpub } }, testMode: false });
+  chain = new SyntheticTronChain();
+  replay = await startTronReplay(chain);
+  watcher = new TronWatcher({
+    api: new TronApi({ baseUrl: replay.url }),
+    tokens: { USDT_TRC20: USDT },
+    ledger: kassa.ledger,
+    watchList: kassa.watchList,
+    cursor: chainCursorStore(kassa.store.db),
+    pollMs: 25,
+    logger: kassa.logger,
+  });
+  await watcher.start();
+  await until(() => watcher.health().height === chain.head.height, 'the watcher to reach the head');
+});
+
+afterEach(async () => {
+  await watcher?.stop();
+  await replay?.close();
+  await kassa?.stop();
+});
+
+async function invoice(id: string) {
+  const res = await kassa.api('GET', `/api/v1/invoices/${id}`);
+  expect(res.status).toBe(200);
+  return res.body as { status: string; received_units: string; received_unconfirmed_units: string };
+}
+
+describe('TRON end to end', () => {
+  it('takes a USDT_TRC20 invoice from created through pending to paid at 19 confirmations', async () => {
+    const created = await kassa.api('POST', '/api/v1/invoices', {
+      shop_id: kassa.shopId,
+      amount: '25',
+      currency: 'USD',
+      payment_currency: 'USDT_TRC20',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const inv = created.body as {
+      id: string;
+      status: string;
+      quote: { address: string; amount_due_units: string };
+    };
+    expect(inv.status).toBe('created');
+    expect(inv.quote.address).toMatch(/^T/);
+    expect(inv.quote.amount_due_units).toBe('25000000');
+
+    const paid = chain.mine([
+      {
+        kind: 'trc20',
+        contract: USDT,
+        to: inv.quote.address,
+        amount: BigInt(inv.quote.amount_due_units),
+      },
+    ]);
+    await until(async () => (await invoice(inv.id)).status === 'pending', 'pending', 15_000);
+    expect((await invoice(inv.id)).received_unconfirmed_units).toBe('25000000');
+
+    chain.mineEmpty(DEFAULT_CONFIRMATIONS.TRON - 2);
+    await until(() => watcher.health().height === chain.head.height, 'the 18th confirmation');
+    expect((await invoice(inv.id)).status).toBe('pending');
+
+    chain.mineEmpty(1);
+    await until(async () => (await invoice(inv.id)).status === 'paid', 'paid', 15_000);
+    const payments = await kassa.api('GET', `/api/v1/invoices/${inv.id}/payments`);
+    expect(JSON.stringify(payments.body)).toContain(paid.txids[0]);
+  });
+});

@@ -1,0 +1,283 @@
+/**
+ * End to end through the real app: Kassa (HTTP, SQLite, ledger, watch list,
+ * cursor store) with its LTC watcher following litecoind in regtest; invoices
+ * created on the native API and paid from litecoind's wallet.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { HDKey } from '@scure/bip32';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChainWatcher } from '../../../src/app/ports/chain.js';
+import { coinsToUnits } from '../../../src/chains/utxo/exact-json.js';
+import { UtxoRpc } from '../../../src/chains/utxo/rpc.js';
+import { UtxoWatcher } from '../../../src/chains/utxo/watcher.js';
+import { formatUnits } from '../../../src/domain/money.js';
+import { chainCursorStore } from '../../../src/store/chain-cursor-repository.js';
+import { startTestKassa, type TestKassa } from '../../support/kassa.js';
+import { startLitecoind, type Litecoind } from '../../support/litecoind.js';
+import { eventually, regtestAccounts, TEST_MNEMONIC } from './fixtures.js';
+import { pbkdf2Sync } from 'node:crypto';
+
+interface InvoiceBody {
+  id: string;
+  status: string;
+  context: string | null;
+  received_units: string;
+  received_unconfirmed_units: string;
+  quote: { address: string; amount_due: string; amount_due_units: string; payment_uri: string | null } | null;
+}
+interface PaymentBody {
+  txid: string;
+  index: number;
+  amount_units: string;
+  confirmations: number;
+  dropped: boolean;
+  block_hash: string | null;
+}
+
+const POLL_MS = 150;
+
+describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () => {
+  let ltc: Litecoind;
+  let kassa: TestKassa;
+  let watcher: ChainWatcher & { notifyBlock?: () => void };
+  let skewMs = 0;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-ltc-e2e-'));
+  const env = () => ({
+    DATA_DIR: dataDir,
+    LTC_RPC_URL: ltc.rpcUrl,
+    LTC_RPC_USER: ltc.rpcUser,
+    LTC_RPC_PASSWORD: ltc.rpcPassword,
+    LTC_NETWORK: 'regtest',
+    BTC_NETWORK: 'regtest',
+    WATCH_POLL_MS: String(POLL_MS),
+  });
+  const clock = { now: () => Date.now() + skewMs };
+
+  /** The runtime's LTC watcher when it runs one; otherwise one wired exactly like the runtime should. */
+  async function ltcWatcher(k: TestKassa): Promise<ChainWatcher & { notifyBlock?: () => void }> {
+    const running = (k as unknown as { watchers?: ChainWatcher[] }).watchers?.find((w) => w.chain === 'LTC');
+    if (running) return running;
+    const w = new UtxoWatcher({
+      chain: 'LTC',
+      currency: 'LTC',
+      rpc: new UtxoRpc({ url: ltc.rpcUrl, user: ltc.rpcUser, password: ltc.rpcPassword }),
+      ledger: k.ledger,
+      watchList: k.watchList,
+      cursor: chainCursorStore(k.store.db),
+      pollMs: POLL_MS,
+      logger: k.logger,
+    });
+    await w.start();
+    return w;
+  }
+
+  async function boot(): Promise<void> {
+    kassa = await startTestKassa(env(), { clock });
+    watcher = await ltcWatcher(kassa);
+    await eventually(() => watcher.health().height !== null, 'LTC watcher at the tip');
+  }
+
+  async function shutdown(): Promise<void> {
+    await watcher?.stop();
+    await kassa?.close();
+  }
+
+  beforeAll(async () => {
+    ltc = await startLitecoind();
+    await boot();
+    const seed = new Uint8Array(pbkdf2Sync(TEST_MNEMONIC, 'mnemonic', 2048, 64, 'sha512'));
+    const root = HDKey.fromMasterSeed(seed);
+    const accounts = regtestAccounts();
+    const res = await kassa.api('PATCH', `/api/v1/projects/${kassa.shopId}`, {
+      wallets: {
+        LTC: { key: accounts.bip84.vpub },
+        BTC: { key: accounts.bip84.vpub },
+        ETH: { key: root.derive("m/44'/60'/0'").publicExtendedKey },
+        TRON: { key: root.derive("m/44'/195'/0'").publicExtendedKey },
+      },
+      confirmations: { LTC: 2 },
+      test_mode: false,
+      rules: { late_payment_action: 'manual', overpaid_action: 'accept' },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  });
+
+  afterAll(async () => {
+    await shutdown();
+    await ltc?.destroy();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function createInvoice(usd = '8', expiresIn = 3600): Promise<InvoiceBody> {
+    const res = await kassa.api('POST', '/api/v1/invoices', {
+      shop_id: kassa.shopId,
+      amount: usd,
+      currency: 'USD',
+      payment_currency: 'LTC',
+      expires_in: expiresIn,
+      test_mode: false,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const inv = res.body as InvoiceBody;
+    expect(inv.quote?.address).toMatch(/^rltc1q/);
+    return inv;
+  }
+
+  async function invoice(id: string): Promise<InvoiceBody> {
+    return (await kassa.api('GET', `/api/v1/invoices/${id}`)).body as InvoiceBody;
+  }
+
+  async function payments(id: string): Promise<PaymentBody[]> {
+    return ((await kassa.api('GET', `/api/v1/invoices/${id}/payments`)).body as { data: PaymentBody[] }).data;
+  }
+
+  async function until(id: string, status: string, what = status): Promise<InvoiceBody> {
+    let last: InvoiceBody | undefined;
+    try {
+      return await eventually(async () => {
+        last = await invoice(id);
+        return last.status === status ? last : undefined;
+      }, what);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; last seen ${JSON.stringify(last)}`, { cause: err });
+    }
+  }
+
+  const due = (inv: InvoiceBody) => BigInt(inv.quote!.amount_due_units);
+  const coins = (units: bigint) => formatUnits(units, 8);
+  const pay = (inv: InvoiceBody, units: bigint) => ltc.walletRpc<string>('sendtoaddress', inv.quote!.address, coins(units));
+
+  it('is pending at mempool sight and paid after the two confirmations LTC requires', async () => {
+    const inv = await createInvoice();
+    expect(inv.quote!.payment_uri).toBe(`litecoin:${inv.quote!.address}?amount=${inv.quote!.amount_due}`);
+    const txid = await pay(inv, due(inv));
+    const pending = await until(inv.id, 'pending');
+    expect(pending.received_unconfirmed_units).toBe(String(due(inv)));
+    await ltc.mine(1);
+    await eventually(async () => (await payments(inv.id))[0]?.confirmations === 1, 'one confirmation');
+    expect((await invoice(inv.id)).status).toBe('pending');
+    await ltc.mine(1);
+    const paid = await until(inv.id, 'paid');
+    expect(paid.received_units).toBe(String(due(inv)));
+    expect(await payments(inv.id)).toEqual([expect.objectContaining({ txid, amount_units: String(due(inv)), confirmations: 2 })]);
+  });
+
+  it('is partial after a short payment and paid after a top-up from a second transaction', async () => {
+    const inv = await createInvoice();
+    const third = due(inv) / 3n;
+    await pay(inv, third);
+    await ltc.mine(2);
+    const partial = await until(inv.id, 'partial');
+    expect(partial.received_units).toBe(String(third));
+    await pay(inv, due(inv) - third);
+    await ltc.mine(2);
+    const paid = await until(inv.id, 'paid');
+    expect(paid.received_units).toBe(String(due(inv)));
+    expect(await payments(inv.id)).toHaveLength(2);
+  });
+
+  it('counts two outputs to the invoice address in one transaction', async () => {
+    const inv = await createInvoice();
+    const half = due(inv) / 2n;
+    const rest = due(inv) - half;
+    const dummy = await ltc.walletRpc<string>('getnewaddress', '', 'bech32');
+    const script = async (a: string) => (await ltc.rpc<{ scriptPubKey: string }>('validateaddress', a)).scriptPubKey;
+    const raw = await ltc.walletRpc<string>('createrawtransaction', [], [{ [inv.quote!.address]: coins(half) }, { [dummy]: coins(rest) }]);
+    const patched = raw.replace(await script(dummy), await script(inv.quote!.address));
+    const funded = await ltc.walletRpc<{ hex: string }>('fundrawtransaction', patched);
+    const signed = await ltc.walletRpc<{ hex: string }>('signrawtransactionwithwallet', funded.hex);
+    const txid = await ltc.rpc<string>('sendrawtransaction', signed.hex);
+    await ltc.mine(2);
+    const paid = await until(inv.id, 'paid');
+    expect(paid.received_units).toBe(String(due(inv)));
+    const ps = await payments(inv.id);
+    expect(ps.map((p) => p.txid)).toEqual([txid, txid]);
+    expect(ps.map((p) => BigInt(p.amount_units)).reduce((a, b) => a + b)).toBe(due(inv));
+  });
+
+  it('marks an invoice overpaid when more than the amount due arrives', async () => {
+    const inv = await createInvoice();
+    await pay(inv, due(inv) + 1_000_000n);
+    await ltc.mine(2);
+    const over = await until(inv.id, 'overpaid');
+    expect(over.received_units).toBe(String(due(inv) + 1_000_000n));
+  });
+
+  it('records a payment arriving after expiry as paid late', async () => {
+    const inv = await createInvoice('8', 60);
+    skewMs = 120_000;
+    try {
+      await eventually(async () => (await invoice(inv.id)).status === 'created' && (await invoice(inv.id)).context === null ? undefined : true, 'expiry');
+      await pay(inv, due(inv));
+      await ltc.mine(2);
+      const late = await eventually(async () => {
+        const i = await invoice(inv.id);
+        return i.context === 'paid_late' && BigInt(i.received_units) === due(inv) ? i : undefined;
+      }, 'paid late');
+      expect(late.context).toBe('paid_late');
+    } finally {
+      skewMs = 0;
+    }
+  });
+
+  it('turns a confirmed payment back to unconfirmed on a reorg and paid again on the competing chain', async () => {
+    const inv = await createInvoice();
+    const txid = await pay(inv, due(inv));
+    const [first] = await ltc.mine(2);
+    await until(inv.id, 'paid');
+    await ltc.rpc('invalidateblock', first);
+    const back = await eventually(async () => {
+      const i = await invoice(inv.id);
+      return i.status !== 'paid' ? i : undefined;
+    }, 'invoice no longer paid');
+    expect(back.received_units).toBe('0');
+    expect((await payments(inv.id))[0]).toMatchObject({ txid, confirmations: 0, dropped: false });
+    await ltc.mine(3);
+    await until(inv.id, 'paid', 'paid again');
+  });
+
+  it('stops counting an unconfirmed payment whose inputs another transaction spends', async () => {
+    const inv = await createInvoice();
+    const txid = await pay(inv, due(inv));
+    await until(inv.id, 'pending');
+    // Litecoin Core relays no replacements: the conflicting spend goes straight into a block.
+    const tx = await ltc.rpc<{ vin: { txid: string; vout: number }[] }>('getrawtransaction', txid, true);
+    let total = 0n;
+    for (const i of tx.vin) {
+      const prev = await ltc.rpc<{ vout: { value: string }[] }>('getrawtransaction', i.txid, true);
+      total += coinsToUnits(prev.vout[i.vout]!.value);
+    }
+    const to = await ltc.walletRpc<string>('getnewaddress');
+    const raw = await ltc.walletRpc<string>('createrawtransaction', tx.vin, [{ [to]: coins(total - 200_000n) }]);
+    const signed = await ltc.walletRpc<{ hex: string }>('signrawtransactionwithwallet', raw);
+    await ltc.mineWith([signed.hex]);
+    await eventually(async () => (await payments(inv.id))[0]?.dropped, 'payment dropped');
+    const after = await until(inv.id, 'created', 'back to created');
+    expect(after.received_unconfirmed_units).toBe('0');
+  });
+
+  it('misses nothing mined while Kassa was stopped, resuming from its cursor', async () => {
+    const inv = await createInvoice();
+    await shutdown();
+    await pay(inv, due(inv));
+    await ltc.mine(3);
+    await boot();
+    const paid = await until(inv.id, 'paid');
+    expect(paid.received_units).toBe(String(due(inv)));
+    expect(watcher.health().height).toBe(await ltc.height());
+  });
+
+  it('keeps running while the node is stopped and picks payments up when it returns', async () => {
+    const inv = await createInvoice();
+    await ltc.stop();
+    await eventually(() => !watcher.health().nodeReachable, 'watcher sees the node down');
+    expect((await invoice(inv.id)).status).toBe('created');
+    await ltc.restart();
+    await pay(inv, due(inv));
+    await ltc.mine(2);
+    await until(inv.id, 'paid');
+    expect(watcher.health().nodeReachable).toBe(true);
+  });
+});
