@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { encodeDeployData, encodeFunctionData, getAddress, type Address, type Hex } from 'viem';
-import type { ObservedTransfer, PaymentLedger, WatchedAddress, WatchList } from '../src/app/ports/chain.js';
+import type {
+  ObservedTransfer,
+  PaymentLedger,
+  WatchedAddress,
+  WatchList,
+} from '../src/app/ports/chain.js';
 import { EvmWatcher } from '../src/chains/evm/index.js';
 import { chainCursorStore } from '../src/store/chain-cursor-repository.js';
 import { migrateToLatest, openStore } from '../src/store/database.js';
@@ -53,7 +58,10 @@ class CountingLedger implements PaymentLedger {
   async transactionDropped() {}
 }
 
-async function batchRpc(anvil: Anvil, calls: { method: string; params: unknown[] }[]): Promise<void> {
+async function batchRpc(
+  anvil: Anvil,
+  calls: { method: string; params: unknown[] }[],
+): Promise<void> {
   const res = await fetch(anvil.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -65,13 +73,19 @@ async function batchRpc(anvil: Anvil, calls: { method: string; params: unknown[]
 }
 
 /** Fills the chain with token and ETH traffic; returns the number of Transfer logs sent. */
-async function mineTraffic(anvil: Anvil, token: Address, from: Address, watched: Address[]): Promise<number> {
+async function mineTraffic(
+  anvil: Anvil,
+  token: Address,
+  from: Address,
+  watched: Address[],
+): Promise<number> {
   const { abi } = loadTestToken();
   await anvil.rpc('evm_setAutomine', [false]);
   let nonce = Number(await anvil.rpc<Hex>('eth_getTransactionCount', [from, 'pending']));
   let logs = 0;
   let pick = 0;
-  const recipient = () => (pick++ % WATCHED_SHARE === 0 ? watched[pick % watched.length]! : randomAddress());
+  const recipient = () =>
+    pick++ % WATCHED_SHARE === 0 ? watched[pick % watched.length]! : randomAddress();
   const fees = { maxFeePerGas: hex(10n ** 11n), maxPriorityFeePerGas: hex(10n ** 9n) };
   for (let b = 0; b < BLOCKS; b++) {
     const calls: { method: string; params: unknown[] }[] = [];
@@ -91,7 +105,16 @@ async function mineTraffic(anvil: Anvil, token: Address, from: Address, watched:
     for (let t = 0; t < ETH_TXS_PER_BLOCK; t++) {
       calls.push({
         method: 'eth_sendTransaction',
-        params: [{ from, to: recipient(), value: hex(1000 + t), gas: hex(21_000), nonce: hex(nonce++), ...fees }],
+        params: [
+          {
+            from,
+            to: recipient(),
+            value: hex(1000 + t),
+            gas: hex(21_000),
+            nonce: hex(nonce++),
+            ...fees,
+          },
+        ],
       });
     }
     await batchRpc(anvil, calls);
@@ -106,7 +129,10 @@ async function deployToken(anvil: Anvil, from: Address): Promise<Address> {
   const data = encodeDeployData({ abi, bytecode, args: ['Tether USD', 'USDT', 6, 10n ** 18n] });
   const hash = await anvil.rpc<Hex>('eth_sendTransaction', [{ from, data, gas: hex(3_000_000) }]);
   for (let attempt = 0; attempt < 200; attempt++) {
-    const receipt = await anvil.rpc<{ contractAddress: Address } | null>('eth_getTransactionReceipt', [hash]);
+    const receipt = await anvil.rpc<{ contractAddress: Address } | null>(
+      'eth_getTransactionReceipt',
+      [hash],
+    );
     if (receipt) return receipt.contractAddress;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -141,7 +167,10 @@ export async function benchEvm(): Promise<Record<string, string | number>> {
     const end = start + BLOCKS;
 
     const cursor = chainCursorStore(store.db);
-    const base = await anvil.rpc<{ hash: string; parentHash: string }>('eth_getBlockByNumber', [hex(start), false]);
+    const base = await anvil.rpc<{ hash: string; parentHash: string }>('eth_getBlockByNumber', [
+      hex(start),
+      false,
+    ]);
     await cursor.advance('ETH', { height: start, hash: base.hash, parentHash: base.parentHash });
     const ledger = new CountingLedger();
     const done = new Promise<void>((resolve) => (ledger.onTip = (h) => h >= end && resolve()));

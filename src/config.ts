@@ -32,9 +32,19 @@ const schema = z.object({
   /** Test mode: the built-in test chain and the test-payment endpoint. */
   KASSA_TEST_MODE: bool.default(true),
   /** Late-payment window: addresses stay watched this long after an invoice closes. */
-  LATE_PAYMENT_WINDOW_HOURS: z.coerce.number().int().min(0).max(24 * 365).default(24 * 7),
+  LATE_PAYMENT_WINDOW_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 365)
+    .default(24 * 7),
   /** Cool-down before an expired, never-paid address is handed out again. */
-  ADDRESS_REUSE_COOLDOWN_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 7),
+  ADDRESS_REUSE_COOLDOWN_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(24 * 7),
   ALLOW_PRIVATE_CALLBACKS: bool.default(false),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Kassa <kassa@localhost>'),

@@ -19,7 +19,12 @@ import { tronFamily } from './chains/tron/index.js';
 import { utxoFamily } from './chains/utxo/index.js';
 import { SECRET_SETTINGS, type Config } from './config.js';
 import { buildServer } from './http/server.js';
-import { cryptocloudFace } from './http/cryptocloud/index.js';
+import { cryptoCloudFace } from './http/cryptocloud/index.js';
+import { InvoiceMailScheduler } from './app/invoice-mail.js';
+import { registerStaticWallets, StaticAwareWatchList, StaticWallets } from './app/static-wallets.js';
+import { smtpMailer } from './mail/smtp-mailer.js';
+import { mailRepository } from './store/mail-repository.js';
+import { staticWalletRepository } from './store/static-wallet-repository.js';
 import { payFace } from './http/pay/index.js';
 import { InvoiceChanges } from './app/invoice-changes.js';
 import { createRateProvider } from './rates/index.js';
@@ -110,7 +115,9 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   const store = openStore({ databaseUrl: config.DATABASE_URL, sqlitePath: config.SQLITE_PATH });
   await migrateToLatest(store);
   const rateConfig =
-    config.RATE_SOURCES === 'fixed' && !config.RATES_FIXED ? { ...config, RATES_FIXED: DEMO_RATES } : config;
+    config.RATE_SOURCES === 'fixed' && !config.RATES_FIXED
+      ? { ...config, RATES_FIXED: DEMO_RATES }
+      : config;
   const rates = overrides.rates ?? createRateProvider(rateConfig, { clock });
   const changes = new InvoiceChanges();
   const ctx: AppContext = {
@@ -130,14 +137,31 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       addressReuseCooldownMs: config.ADDRESS_REUSE_COOLDOWN_HOURS * 3600_000,
       networks: { BTC: config.BTC_NETWORK, LTC: config.LTC_NETWORK },
       evmChainId: config.ETH_CHAIN_ID,
-      tokenContracts: { ...jsonRecord(config.ETH_TOKEN_CONTRACTS), ...jsonRecord(config.TRON_TOKEN_CONTRACTS) },
+      tokenContracts: {
+        ...jsonRecord(config.ETH_TOKEN_CONTRACTS),
+        ...jsonRecord(config.TRON_TOKEN_CONTRACTS),
+      },
     },
     onInvoiceChanged: (id) => changes.notify(id),
   };
-  const watchList = new MemoryWatchList(ctx.store, clock);
+  // CryptoCloud static wallets: their addresses are watched too, and payments to them become invoices.
+  const staticWallets = new StaticWallets(ctx, staticWalletRepository(store.db));
+  registerStaticWallets(ctx, staticWallets);
+  await staticWallets.load();
+  const watchList = new StaticAwareWatchList(ctx.store, clock, staticWallets);
   const ledger = new PaymentRecorder(ctx, watchList);
-  const recheck = new RecheckScheduler(ctx, 1000, (err) => logger.error({ err }, 'status recheck failed'));
+  const recheck = new RecheckScheduler(ctx, 1000, (err) =>
+    logger.error({ err }, 'status recheck failed'),
+  );
   recheck.start();
+  const mail = new InvoiceMailScheduler(
+    ctx,
+    mailRepository(store.db),
+    config.SMTP_URL ? smtpMailer(config.SMTP_URL) : null,
+    5000,
+    (err) => logger.error({ err }, 'invoice e-mail failed'),
+  );
+  mail.start();
 
   const metrics = new Registry();
   let app: FastifyInstance | null = null;
@@ -146,7 +170,9 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     app = await buildServer(ctx, {
       logger,
       metrics,
-      faces: [cryptocloudFace, payFace].map((face) => (a: FastifyInstance) => face(a, { ctx, changes, config })),
+      faces: [cryptoCloudFace({ staticWallets, mail }), payFace].map(
+        (face) => (a: FastifyInstance) => face(a, { ctx, changes, config }),
+      ),
       ...(config.KASSA_ADMIN_TOKEN ? { adminToken: config.KASSA_ADMIN_TOKEN } : {}),
     });
     url = await app.listen({ port: config.PORT, host: config.HOST });
@@ -166,6 +192,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       // In-flight requests finish first; then background work; the database last.
       await app?.close();
       await recheck.stop();
+      await mail.stop();
       await store.close();
     },
   };
@@ -186,7 +213,13 @@ export async function ensureDemo(kassa: Kassa): Promise<DemoCredentials> {
   if (accounts.length > 0) {
     const account = accounts[0]!;
     const projects = await ctx.store.projects.list(account.id);
-    return { accountId: account.id, shopId: projects[0]?.id ?? '', apiKey: null, secretKey: null, created: false };
+    return {
+      accountId: account.id,
+      shopId: projects[0]?.id ?? '',
+      apiKey: null,
+      secretKey: null,
+      created: false,
+    };
   }
   const account = await createAccount(ctx, 'Demo merchant');
   const { key } = await createApiKey(ctx, account.id, 'demo', config.KASSA_DEMO_API_KEY);

@@ -54,7 +54,9 @@ export interface ProjectInput {
   readonly successUrl?: string | null;
   readonly failUrl?: string | null;
   readonly enabledCurrencies?: readonly string[];
-  readonly wallets?: Readonly<Record<string, { key: string; gapLimit?: number; network?: WalletConfig['network'] }>>;
+  readonly wallets?: Readonly<
+    Record<string, { key: string; gapLimit?: number; network?: WalletConfig['network'] }>
+  >;
   readonly confirmations?: Readonly<Record<string, number>>;
   readonly rules?: Partial<ProjectRules>;
   readonly testMode?: boolean;
@@ -62,7 +64,8 @@ export interface ProjectInput {
 
 function validateProject(ctx: AppContext, p: Project): void {
   for (const [i, code] of p.enabledCurrencies.entries()) {
-    if (!cryptoCurrency(code)) throw invalid(`enabled_currencies[${i}]`, `unknown currency ${code}`);
+    if (!cryptoCurrency(code))
+      throw invalid(`enabled_currencies[${i}]`, `unknown currency ${code}`);
   }
   for (const [chain, w] of Object.entries(p.wallets)) {
     const currency = CRYPTO_CURRENCIES.find((c) => c.chain === chain && !c.contract);
@@ -77,7 +80,8 @@ function validateProject(ctx: AppContext, p: Project): void {
   }
   for (const [code, n] of Object.entries(p.confirmations)) {
     if (!cryptoCurrency(code)) throw invalid(`confirmations.${code}`, `unknown currency ${code}`);
-    if (!Number.isInteger(n) || n < 0 || n > 1000) throw invalid(`confirmations.${code}`, 'must be 0-1000');
+    if (!Number.isInteger(n) || n < 0 || n > 1000)
+      throw invalid(`confirmations.${code}`, 'must be 0-1000');
   }
   const bad = invalidRule(p.rules);
   if (bad) throw invalid(`rules.${bad}`, 'invalid rule value');
@@ -96,11 +100,17 @@ export async function createProject(
     logoUrl: input.logoUrl ?? null,
     successUrl: input.successUrl ?? null,
     failUrl: input.failUrl ?? null,
-    enabledCurrencies: (input.enabledCurrencies ?? CRYPTO_CURRENCIES.map((c) => c.code)).map((c) => c.toUpperCase()),
+    enabledCurrencies: (input.enabledCurrencies ?? CRYPTO_CURRENCIES.map((c) => c.code)).map((c) =>
+      c.toUpperCase(),
+    ),
     wallets: Object.fromEntries(
       Object.entries(input.wallets ?? {}).map(([chain, w]) => [
         chain.toUpperCase(),
-        { key: w.key, gapLimit: w.gapLimit ?? DEFAULT_GAP_LIMIT, ...(w.network ? { network: w.network } : {}) },
+        {
+          key: w.key,
+          gapLimit: w.gapLimit ?? DEFAULT_GAP_LIMIT,
+          ...(w.network ? { network: w.network } : {}),
+        },
       ]),
     ),
     confirmations: { ...input.confirmations },
@@ -109,20 +119,27 @@ export async function createProject(
     createdAt: ctx.clock.now(),
   };
   validateProject(ctx, project);
-  if (await ctx.store.projects.get(project.id)) throw new KassaError('conflict', `project ${project.id} exists`, 'id');
+  if (await ctx.store.projects.get(project.id))
+    throw new KassaError('conflict', `project ${project.id} exists`, 'id');
   const secretKey = secret('', 32);
   await ctx.store.projects.insert(project, secretKey);
   return { project, secretKey };
 }
 
-export async function updateProject(ctx: AppContext, project: Project, input: Partial<ProjectInput>): Promise<Project> {
+export async function updateProject(
+  ctx: AppContext,
+  project: Project,
+  input: Partial<ProjectInput>,
+): Promise<Project> {
   const next: Project = {
     ...project,
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.logoUrl !== undefined ? { logoUrl: input.logoUrl } : {}),
     ...(input.successUrl !== undefined ? { successUrl: input.successUrl } : {}),
     ...(input.failUrl !== undefined ? { failUrl: input.failUrl } : {}),
-    ...(input.enabledCurrencies ? { enabledCurrencies: input.enabledCurrencies.map((c) => c.toUpperCase()) } : {}),
+    ...(input.enabledCurrencies
+      ? { enabledCurrencies: input.enabledCurrencies.map((c) => c.toUpperCase()) }
+      : {}),
     ...(input.wallets
       ? {
           wallets: {
@@ -130,13 +147,19 @@ export async function updateProject(ctx: AppContext, project: Project, input: Pa
             ...Object.fromEntries(
               Object.entries(input.wallets).map(([chain, w]) => [
                 chain.toUpperCase(),
-                { key: w.key, gapLimit: w.gapLimit ?? DEFAULT_GAP_LIMIT, ...(w.network ? { network: w.network } : {}) },
+                {
+                  key: w.key,
+                  gapLimit: w.gapLimit ?? DEFAULT_GAP_LIMIT,
+                  ...(w.network ? { network: w.network } : {}),
+                },
               ]),
             ),
           },
         }
       : {}),
-    ...(input.confirmations ? { confirmations: { ...project.confirmations, ...input.confirmations } } : {}),
+    ...(input.confirmations
+      ? { confirmations: { ...project.confirmations, ...input.confirmations } }
+      : {}),
     ...(input.rules ? { rules: { ...project.rules, ...input.rules } } : {}),
     ...(input.testMode !== undefined ? { testMode: input.testMode } : {}),
   };

@@ -9,7 +9,13 @@ import type { AppContext } from './context.js';
 import { newId } from './ids.js';
 import type { InvoiceView } from './invoice-view.js';
 import { invoiceDetails } from './invoices.js';
-import type { InvoiceMail, InvoiceMailStore, Mailer, MailPeriod, OutgoingMail } from './ports/mail.js';
+import type {
+  InvoiceMail,
+  InvoiceMailStore,
+  Mailer,
+  MailPeriod,
+  OutgoingMail,
+} from './ports/mail.js';
 
 export const PERIOD_MS: Readonly<Record<MailPeriod, number>> = {
   day: 24 * 3600_000,
@@ -54,11 +60,16 @@ const TEXT = {
 } as const;
 
 const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 export function renderInvoiceMail(v: InvoiceView, to: string): OutgoingMail {
   const t = TEXT[v.locale === 'ru' ? 'ru' : 'en'];
-  const lines: [string, string][] = [[t.amount, `${formatDecimal(parseDecimal(v.amount))} ${v.currency}`]];
+  const lines: [string, string][] = [
+    [t.amount, `${formatDecimal(parseDecimal(v.amount))} ${v.currency}`],
+  ];
   if (v.quote) {
     lines.push([t.due, `${v.quote.amount_due} ${v.quote.currency}`]);
     lines.push([t.address, v.quote.address]);
@@ -66,7 +77,9 @@ export function renderInvoiceMail(v: InvoiceView, to: string): OutgoingMail {
   if (v.expires_at) lines.push([t.expires, v.expires_at.replace('T', ' ').slice(0, 19)]);
   lines.push([t.pay, v.link]);
   const text = [t.intro, '', ...lines.map(([k, val]) => `${k}: ${val}`)].join('\n');
-  const rows = lines.map(([k, val]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(val)}</td></tr>`);
+  const rows = lines.map(
+    ([k, val]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(val)}</td></tr>`,
+  );
   const html = `<p>${escapeHtml(t.intro)}</p><table>${rows.join('')}</table><p><a href="${escapeHtml(v.link)}">${escapeHtml(t.pay)}</a></p>`;
   return { to, subject: t.subject(v), text, html };
 }
@@ -90,7 +103,11 @@ export class InvoiceMailScheduler {
   }
 
   /** Schedules the first send now and, with a period, the re-sends after it. */
-  async schedule(invoiceId: string, email: string, period: MailPeriod | null): Promise<InvoiceMail> {
+  async schedule(
+    invoiceId: string,
+    email: string,
+    period: MailPeriod | null,
+  ): Promise<InvoiceMail> {
     const now = this.ctx.clock.now();
     const mail: InvoiceMail = {
       id: newId('mail', now),
@@ -136,7 +153,8 @@ export class InvoiceMailScheduler {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.running = this.sendDue()
-        .catch((err) => this.onError(err))
+        .then(() => undefined)
+        .catch((err: unknown) => this.onError(err))
         .finally(() => {
           this.running = null;
           this.arm(this.intervalMs);
@@ -151,7 +169,8 @@ export class InvoiceMailScheduler {
     const now = this.ctx.clock.now();
     let sent = 0;
     for (const m of await this.store.due(now, 50)) {
-      if (m.nextSendAt === null || !(await this.store.claim(m.id, m.nextSendAt, now + LEASE_MS))) continue;
+      if (m.nextSendAt === null || !(await this.store.claim(m.id, m.nextSendAt, now + LEASE_MS)))
+        continue;
       if (await this.sendOne(m, now)) sent++;
     }
     return sent;
@@ -166,7 +185,13 @@ export class InvoiceMailScheduler {
     try {
       await this.mailer!.send(renderInvoiceMail(await invoiceDetails(this.ctx, inv), m.email));
       const next = m.period && !finished(inv) ? now + PERIOD_MS[m.period] : null;
-      await this.store.update(m.id, { sentCount: m.sentCount + 1, lastSentAt: now, nextSendAt: next, failures: 0, lastError: null });
+      await this.store.update(m.id, {
+        sentCount: m.sentCount + 1,
+        lastSentAt: now,
+        nextSendAt: next,
+        failures: 0,
+        lastError: null,
+      });
       return true;
     } catch (err) {
       const failures = m.failures + 1;

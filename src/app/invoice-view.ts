@@ -79,8 +79,7 @@ export function invoiceView(
 ): InvoiceView {
   const decimals = quote ? (cryptoCurrency(quote.currency)?.decimals ?? 0) : 0;
   const due = quote?.amountDue ?? 0n;
-  const remaining =
-    quote && invoice.receivedConfirmed < due ? due - invoice.receivedConfirmed : 0n;
+  const remaining = quote && invoice.receivedConfirmed < due ? due - invoice.receivedConfirmed : 0n;
   return {
     id: invoice.id,
     uuid: `INV-${invoice.shortId}`,
@@ -124,7 +123,11 @@ export function invoiceView(
   };
 }
 
-export function paymentView(p: Payment, currency: string, requiredConfirmations: number): PaymentView {
+export function paymentView(
+  p: Payment,
+  currency: string,
+  requiredConfirmations: number,
+): PaymentView {
   const decimals = cryptoCurrency(currency)?.decimals ?? 0;
   return {
     id: p.id,

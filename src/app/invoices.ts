@@ -1,7 +1,15 @@
 /** Invoice use cases: create, read, list, cancel, resolve, refund. */
 import { cryptoCurrency, isCryptoCurrency, priceDecimals } from '../domain/currencies.js';
 import { invalid, invalidState, KassaError, notFound } from '../domain/errors.js';
-import type { Invoice, InvoiceEvent, LockedRate, Locale, Payment, Quote, Refund } from '../domain/invoice.js';
+import type {
+  Invoice,
+  InvoiceEvent,
+  LockedRate,
+  Locale,
+  Payment,
+  Quote,
+  Refund,
+} from '../domain/invoice.js';
 import { isUnresolved, type InvoiceStatus } from '../domain/invoice-status.js';
 import { InvalidAmount, isZero, parseDecimal, formatDecimal } from '../domain/money.js';
 import type { Project } from '../domain/project.js';
@@ -45,14 +53,24 @@ function requestHash(i: CreateInvoiceInput): string {
   return sha256Hex(JSON.stringify(terms, Object.keys(terms).sort()));
 }
 
-export async function projectOf(ctx: AppContext, accountId: string, shopId: string, field = 'shop_id'): Promise<Project> {
+export async function projectOf(
+  ctx: AppContext,
+  accountId: string,
+  shopId: string,
+  field = 'shop_id',
+): Promise<Project> {
   const project = await ctx.store.projects.get(shopId);
-  if (!project || project.accountId !== accountId) throw new KassaError('not_found', `project ${shopId} not found`, field);
+  if (!project || project.accountId !== accountId)
+    throw new KassaError('not_found', `project ${shopId} not found`, field);
   return project;
 }
 
 /** Finds an invoice of the account by its id, `INV-XXXXXXXX` or `XXXXXXXX`; 404 for anyone else's. */
-export async function findInvoice(ctx: AppContext, accountId: string | null, ref: string): Promise<Invoice> {
+export async function findInvoice(
+  ctx: AppContext,
+  accountId: string | null,
+  ref: string,
+): Promise<Invoice> {
   let inv: Invoice | undefined;
   if (ref.startsWith('inv_')) inv = await ctx.store.invoices.get(ref);
   else {
@@ -70,7 +88,8 @@ export async function invoiceDetails(ctx: AppContext, inv: Invoice): Promise<Inv
 function validatePrice(input: CreateInvoiceInput): string {
   const currency = (input.currency ?? 'USD').toUpperCase();
   const decimals = priceDecimals(currency);
-  if (decimals === undefined) throw invalid('currency', `unsupported price currency ${input.currency}`);
+  if (decimals === undefined)
+    throw invalid('currency', `unsupported price currency ${input.currency}`);
   try {
     const d = parseDecimal(input.amount, 15, decimals);
     if (isZero(d)) throw invalid('amount', 'amount must be greater than zero');
@@ -81,12 +100,16 @@ function validatePrice(input: CreateInvoiceInput): string {
   }
 }
 
-export async function createInvoice(ctx: AppContext, input: CreateInvoiceInput): Promise<CreatedInvoice> {
+export async function createInvoice(
+  ctx: AppContext,
+  input: CreateInvoiceInput,
+): Promise<CreatedInvoice> {
   const project = await projectOf(ctx, input.accountId, input.shopId);
   const amount = validatePrice(input);
   const priceCurrency = (input.currency ?? 'USD').toUpperCase();
   const testMode = input.testMode ?? project.testMode;
-  if (testMode && !ctx.settings.testMode) throw invalid('test_mode', 'test mode is disabled on this instance');
+  if (testMode && !ctx.settings.testMode)
+    throw invalid('test_mode', 'test mode is disabled on this instance');
   const hash = requestHash(input);
 
   if (input.idempotencyKey) {
@@ -104,7 +127,9 @@ export async function createInvoice(ctx: AppContext, input: CreateInvoiceInput):
   }
   const now = ctx.clock.now();
   const expiresAt =
-    input.expiresInSeconds === null ? null : now + (input.expiresInSeconds ?? DEFAULT_TIME_TO_PAY_SECONDS) * 1000;
+    input.expiresInSeconds === null
+      ? null
+      : now + (input.expiresInSeconds ?? DEFAULT_TIME_TO_PAY_SECONDS) * 1000;
   const draft: Invoice = {
     id: newInvoiceId(),
     shortId: shortId(),
@@ -135,12 +160,21 @@ export async function createInvoice(ctx: AppContext, input: CreateInvoiceInput):
   const payable = payableCurrencies(ctx, project, draft);
   const preselected = input.paymentCurrency?.toUpperCase();
   if (preselected !== undefined) {
-    if (!cryptoCurrency(preselected)) throw invalid('payment_currency', `unknown currency ${input.paymentCurrency}`);
+    if (!cryptoCurrency(preselected))
+      throw invalid('payment_currency', `unknown currency ${input.paymentCurrency}`);
     if (!payable.includes(preselected)) {
-      throw new KassaError('currency_not_enabled', `${preselected} is not enabled for this project`, 'payment_currency');
+      throw new KassaError(
+        'currency_not_enabled',
+        `${preselected} is not enabled for this project`,
+        'payment_currency',
+      );
     }
   } else if (payable.length === 0) {
-    throw new KassaError('currency_not_enabled', 'no payment currency is enabled for this invoice', 'available_currencies');
+    throw new KassaError(
+      'currency_not_enabled',
+      'no payment currency is enabled for this invoice',
+      'available_currencies',
+    );
   }
 
   // Rates come before the transaction: a timer invoice fixes them now, for every currency it offers.
@@ -163,13 +197,24 @@ export async function createInvoice(ctx: AppContext, input: CreateInvoiceInput):
 
   try {
     const result = await ctx.store.transaction(async (uow) => {
-      if (input.idempotencyKey && !(await uow.idempotency.put(input.accountId, input.idempotencyKey, hash, invoice.id, now))) {
+      if (
+        input.idempotencyKey &&
+        !(await uow.idempotency.put(input.accountId, input.idempotencyKey, hash, invoice.id, now))
+      ) {
         return null;
       }
       await uow.invoices.insert(invoice);
       const events: { type: InvoiceEvent['type'] }[] = [{ type: 'invoice.created' }];
       if (preselected && preselectedRate) {
-        await fixQuote(ctx, uow, project, invoice, preselected, preselectedRate, 'payment_currency');
+        await fixQuote(
+          ctx,
+          uow,
+          project,
+          invoice,
+          preselected,
+          preselectedRate,
+          'payment_currency',
+        );
         events.push({ type: 'invoice.quote_fixed' });
       }
       return settle(ctx, uow, invoice.id, events);
@@ -187,9 +232,17 @@ export async function createInvoice(ctx: AppContext, input: CreateInvoiceInput):
   }
 }
 
-async function replay(ctx: AppContext, prior: { requestHash: string; invoiceId: string }, hash: string) {
+async function replay(
+  ctx: AppContext,
+  prior: { requestHash: string; invoiceId: string },
+  hash: string,
+) {
   if (prior.requestHash !== hash) {
-    throw new KassaError('idempotency_mismatch', 'Idempotency-Key was used with a different request', 'Idempotency-Key');
+    throw new KassaError(
+      'idempotency_mismatch',
+      'Idempotency-Key was used with a different request',
+      'Idempotency-Key',
+    );
   }
   const inv = await ctx.store.invoices.get(prior.invoiceId);
   if (!inv) throw notFound('invoice');
@@ -198,13 +251,21 @@ async function replay(ctx: AppContext, prior: { requestHash: string; invoiceId: 
 
 async function sameOrder(ctx: AppContext, prior: Invoice, amount: string, currency: string) {
   if (prior.amount !== amount || prior.priceCurrency !== currency) {
-    throw new KassaError('conflict', `order_id ${prior.orderId} already has an invoice with other terms`, 'order_id');
+    throw new KassaError(
+      'conflict',
+      `order_id ${prior.orderId} already has an invoice with other terms`,
+      'order_id',
+    );
   }
   return { invoice: await invoiceDetails(ctx, prior), created: false };
 }
 
 /** The customer (or merchant) picks the payment currency of an invoice without one. */
-export async function chooseCurrency(ctx: AppContext, inv: Invoice, currency: string): Promise<InvoiceView> {
+export async function chooseCurrency(
+  ctx: AppContext,
+  inv: Invoice,
+  currency: string,
+): Promise<InvoiceView> {
   const code = currency.toUpperCase();
   const project = await ctx.store.projects.get(inv.projectId);
   if (!project) throw notFound('project');
@@ -227,7 +288,10 @@ export async function chooseCurrency(ctx: AppContext, inv: Invoice, currency: st
   return viewOf(ctx, result.invoice, result.quote);
 }
 
-export async function listInvoices(ctx: AppContext, filter: InvoiceFilter): Promise<{ items: InvoiceView[]; total?: number }> {
+export async function listInvoices(
+  ctx: AppContext,
+  filter: InvoiceFilter,
+): Promise<{ items: InvoiceView[]; total?: number }> {
   const rows = await ctx.store.invoices.list(filter);
   const items = await Promise.all(rows.map((i) => invoiceDetails(ctx, i)));
   return { items };
@@ -259,8 +323,10 @@ export async function cancelInvoice(ctx: AppContext, inv: Invoice): Promise<Invo
 export async function completeInvoice(ctx: AppContext, inv: Invoice): Promise<InvoiceView> {
   const result = await ctx.store.transaction(async (uow) => {
     const current = (await settle(ctx, uow, inv.id)).invoice;
-    if (current.resolution !== null) throw invalidState(`the invoice is already ${current.resolution}`);
-    if (!isUnresolved(current)) throw invalidState('only an unresolved invoice can be marked completed');
+    if (current.resolution !== null)
+      throw invalidState(`the invoice is already ${current.resolution}`);
+    if (!isUnresolved(current))
+      throw invalidState('only an unresolved invoice can be marked completed');
     await uow.invoices.setManualResolution(inv.id, 'completed', ctx.clock.now());
     return settle(ctx, uow, inv.id);
   });
@@ -276,7 +342,11 @@ export interface RefundInput {
 }
 
 /** The merchant records a refund they paid (or will pay) from their own wallet. */
-export async function recordRefund(ctx: AppContext, inv: Invoice, input: RefundInput): Promise<InvoiceView> {
+export async function recordRefund(
+  ctx: AppContext,
+  inv: Invoice,
+  input: RefundInput,
+): Promise<InvoiceView> {
   const currency = cryptoCurrency(input.currency.toUpperCase());
   if (!currency) throw invalid('currency', `unknown currency ${input.currency}`);
   try {
@@ -311,7 +381,11 @@ export async function recordRefund(ctx: AppContext, inv: Invoice, input: RefundI
 }
 
 /** The customer asks for a refund of an unresolved invoice from the payment page. */
-export async function requestRefund(ctx: AppContext, inv: Invoice, address: string): Promise<Refund> {
+export async function requestRefund(
+  ctx: AppContext,
+  inv: Invoice,
+  address: string,
+): Promise<Refund> {
   const quote = await ctx.store.quotes.active(inv.id);
   if (!quote) throw invalidState('nothing was paid on this invoice');
   const currency = cryptoCurrency(quote.currency);
@@ -322,7 +396,8 @@ export async function requestRefund(ctx: AppContext, inv: Invoice, address: stri
   }
   return ctx.store.transaction(async (uow) => {
     const current = (await settle(ctx, uow, inv.id)).invoice;
-    if (!isUnresolved(current)) throw invalidState('a refund can be requested only for an unresolved invoice');
+    if (!isUnresolved(current))
+      throw invalidState('a refund can be requested only for an unresolved invoice');
     const refund: Refund = {
       id: newId('ref', ctx.clock.now()),
       invoiceId: inv.id,
@@ -334,7 +409,9 @@ export async function requestRefund(ctx: AppContext, inv: Invoice, address: stri
       createdAt: ctx.clock.now(),
     };
     await uow.refunds.insert(refund);
-    await settle(ctx, uow, inv.id, [{ type: 'invoice.refund_requested', extra: { address, currency: currency.code } }]);
+    await settle(ctx, uow, inv.id, [
+      { type: 'invoice.refund_requested', extra: { address, currency: currency.code } },
+    ]);
     return refund;
   });
 }
@@ -343,8 +420,14 @@ export async function invoiceEvents(ctx: AppContext, inv: Invoice): Promise<Invo
   return ctx.store.events.forInvoice(inv.id);
 }
 
-export async function invoicePayments(ctx: AppContext, inv: Invoice): Promise<{ payments: Payment[]; quotes: Quote[] }> {
-  return { payments: await ctx.store.payments.forInvoice(inv.id), quotes: await ctx.store.quotes.forInvoice(inv.id) };
+export async function invoicePayments(
+  ctx: AppContext,
+  inv: Invoice,
+): Promise<{ payments: Payment[]; quotes: Quote[] }> {
+  return {
+    payments: await ctx.store.payments.forInvoice(inv.id),
+    quotes: await ctx.store.quotes.forInvoice(inv.id),
+  };
 }
 
 export async function invoiceRefunds(ctx: AppContext, inv: Invoice): Promise<Refund[]> {

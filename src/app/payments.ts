@@ -12,6 +12,7 @@ import type { InvoiceView } from './invoice-view.js';
 import type { ObservedTransfer, PaymentLedger, WatchList } from './ports/chain.js';
 import type { UnitOfWork } from './ports/store.js';
 import { settle, type PendingEvent } from './settle.js';
+import { recordStaticTransfer } from './static-wallets.js';
 import { viewOf } from './views.js';
 
 /** Confirmations beyond this stop being tracked; far past every policy. */
@@ -34,7 +35,8 @@ export class PaymentRecorder implements PaymentLedger {
     const changed = await this.ctx.store.transaction(async (uow) => {
       const existing = await uow.payments.byKey(t.chain, t.txid, t.index);
       if (existing) {
-        const sameBlock = existing.blockHash === t.blockHash && existing.blockHeight === t.blockHeight;
+        const sameBlock =
+          existing.blockHash === t.blockHash && existing.blockHeight === t.blockHeight;
         if (sameBlock && !existing.dropped) return null;
         const pending: PendingEvent[] = [];
         // A mempool transaction seen again in a block, or back after being dropped, counts again.
@@ -45,12 +47,14 @@ export class PaymentRecorder implements PaymentLedger {
           ...(t.blockHeight === null ? { confirmations: 0 } : {}),
         };
         await uow.payments.update(existing.id, patch, now);
-        if (existing.dropped) pending.push({ type: 'payment.seen', payment: { ...existing, ...patch } });
+        if (existing.dropped)
+          pending.push({ type: 'payment.seen', payment: { ...existing, ...patch } });
         await settle(this.ctx, uow, existing.invoiceId, pending);
         return existing.invoiceId;
       }
       const quote = await this.quoteFor(uow, t);
-      if (!quote) return null;
+      // No quote: maybe a CryptoCloud static wallet's address, where every payment makes its own invoice.
+      if (!quote) return recordStaticTransfer(this.ctx, uow, t);
       const payment: Payment = {
         id: newId('pay', now),
         invoiceId: quote.invoiceId,
@@ -71,14 +75,17 @@ export class PaymentRecorder implements PaymentLedger {
       // A payment to an earlier quote's address makes that quote the one that counts.
       const active = await uow.quotes.active(quote.invoiceId);
       if (active?.id !== quote.id) {
-        const paidActive = active && (await uow.payments.forInvoice(quote.invoiceId)).some((p) => p.quoteId === active.id);
+        const paidActive =
+          active &&
+          (await uow.payments.forInvoice(quote.invoiceId)).some((p) => p.quoteId === active.id);
         if (!paidActive) {
           await uow.quotes.deactivate(quote.invoiceId);
           await uow.quotes.activate(quote.id);
         }
       }
       const pending: PendingEvent[] = [{ type: 'payment.seen', payment }];
-      if (payment.confirmations >= quote.requiredConfirmations) pending.push({ type: 'payment.confirmed', payment });
+      if (payment.confirmations >= quote.requiredConfirmations)
+        pending.push({ type: 'payment.confirmed', payment });
       await settle(this.ctx, uow, quote.invoiceId, pending);
       return quote.invoiceId;
     });
@@ -112,9 +119,16 @@ export class PaymentRecorder implements PaymentLedger {
     const changed = await this.ctx.store.transaction(async (uow) => {
       const byInvoice = new Map<string, PendingEvent[]>();
       for (const p of await uow.payments.minedFrom(chain, fromHeight)) {
-        await uow.payments.update(p.id, { blockHash: null, blockHeight: null, confirmations: 0 }, now);
+        await uow.payments.update(
+          p.id,
+          { blockHash: null, blockHeight: null, confirmations: 0 },
+          now,
+        );
         const events = byInvoice.get(p.invoiceId) ?? [];
-        events.push({ type: 'payment.unconfirmed', payment: { ...p, blockHash: null, blockHeight: null, confirmations: 0 } });
+        events.push({
+          type: 'payment.unconfirmed',
+          payment: { ...p, blockHash: null, blockHeight: null, confirmations: 0 },
+        });
         byInvoice.set(p.invoiceId, events);
       }
       for (const [invoiceId, events] of byInvoice) await settle(this.ctx, uow, invoiceId, events);
@@ -212,7 +226,11 @@ export async function recordTestPayment(
 }
 
 /** Test mode: confirms a simulated payment recorded unconfirmed. */
-export async function confirmTestPayment(ctx: AppContext, inv: Invoice, paymentId: string): Promise<InvoiceView> {
+export async function confirmTestPayment(
+  ctx: AppContext,
+  inv: Invoice,
+  paymentId: string,
+): Promise<InvoiceView> {
   if (!inv.testMode) throw invalidState('simulated payments are only for test-mode invoices');
   const now = ctx.clock.now();
   const result = await ctx.store.transaction(async (uow) => {
@@ -221,8 +239,14 @@ export async function confirmTestPayment(ctx: AppContext, inv: Invoice, paymentI
     const quote = await uow.quotes.get(payment.quoteId);
     const req = quote?.requiredConfirmations ?? 1;
     if (payment.confirmations >= req) return settle(ctx, uow, inv.id);
-    await uow.payments.update(payment.id, { confirmations: req, blockHash: `testblock-${now}`, blockHeight: 1 }, now);
-    return settle(ctx, uow, inv.id, [{ type: 'payment.confirmed', payment: { ...payment, confirmations: req } }]);
+    await uow.payments.update(
+      payment.id,
+      { confirmations: req, blockHash: `testblock-${now}`, blockHeight: 1 },
+      now,
+    );
+    return settle(ctx, uow, inv.id, [
+      { type: 'payment.confirmed', payment: { ...payment, confirmations: req } },
+    ]);
   });
   ctx.onInvoiceChanged?.(inv.id);
   return viewOf(ctx, result.invoice, result.quote);

@@ -1,5 +1,9 @@
 /** Fixing a quote: the payment currency, its address and the exact crypto amount due. */
-import { cryptoCurrency, DEFAULT_CONFIRMATIONS, type CryptoCurrency } from '../domain/currencies.js';
+import {
+  cryptoCurrency,
+  DEFAULT_CONFIRMATIONS,
+  type CryptoCurrency,
+} from '../domain/currencies.js';
 import { invalid, KassaError } from '../domain/errors.js';
 import type { Invoice, LockedRate, Quote } from '../domain/invoice.js';
 import { parseDecimal, priceToUnits } from '../domain/money.js';
@@ -11,11 +15,17 @@ import type { UnitOfWork } from './ports/store.js';
 export const DEFAULT_GAP_LIMIT = 100;
 
 /** Currencies a customer may pay this invoice in. */
-export function payableCurrencies(ctx: AppContext, project: Project, invoice: Pick<Invoice, 'availableCurrencies' | 'testMode'>): string[] {
+export function payableCurrencies(
+  ctx: AppContext,
+  project: Project,
+  invoice: Pick<Invoice, 'availableCurrencies' | 'testMode'>,
+): string[] {
   const enabled = project.enabledCurrencies.filter((code) => {
     const c = cryptoCurrency(code);
     if (!c) return false;
-    return invoice.testMode ? Boolean(ctx.chains.test) : Boolean(project.wallets[c.chain] && ctx.chains[c.family]);
+    return invoice.testMode
+      ? Boolean(ctx.chains.test)
+      : Boolean(project.wallets[c.chain] && ctx.chains[c.family]);
   });
   const allowed = invoice.availableCurrencies;
   return allowed ? enabled.filter((c) => allowed.includes(c)) : enabled;
@@ -29,7 +39,8 @@ export async function rateFor(
 ): Promise<LockedRate> {
   const locked = invoice.lockedRates?.[currency];
   if (locked) return locked;
-  if (currency === invoice.priceCurrency) return { rate: '1', source: 'identity', fixedAt: ctx.clock.now() };
+  if (currency === invoice.priceCurrency)
+    return { rate: '1', source: 'identity', fixedAt: ctx.clock.now() };
   const r = await ctx.rates.rate(currency, invoice.priceCurrency);
   return { rate: r.rate, source: r.source, fixedAt: ctx.clock.now() };
 }
@@ -44,12 +55,24 @@ async function allocateAddress(
   const now = ctx.clock.now();
   if (invoice.testMode) {
     const family = ctx.chains.test;
-    if (!family) throw new KassaError('currency_not_enabled', 'test mode is off on this instance', 'currency');
+    if (!family)
+      throw new KassaError('currency_not_enabled', 'test mode is off on this instance', 'currency');
     const index = await uow.addresses.nextIndex(project.id, 'test', currency.code);
     for (let i = index; i < index + 20; i++) {
-      const address = family.deriveAddress({ key: project.id, index: i, currency, network: 'regtest' });
+      const address = family.deriveAddress({
+        key: project.id,
+        index: i,
+        currency,
+        network: 'regtest',
+      });
       const ok = await uow.addresses.allocate({
-        projectId: project.id, chain: 'test', walletId: currency.code, idx: i, address, invoiceId: invoice.id, at: now,
+        projectId: project.id,
+        chain: 'test',
+        walletId: currency.code,
+        idx: i,
+        address,
+        invoiceId: invoice.id,
+        at: now,
       });
       if (ok) return { chain: 'test', address, index: i };
     }
@@ -58,12 +81,19 @@ async function allocateAddress(
   const wallet = project.wallets[currency.chain];
   const family = ctx.chains[currency.family];
   if (!wallet || !family) {
-    throw new KassaError('currency_not_enabled', `no ${currency.chain} wallet is configured for this project`, 'currency');
+    throw new KassaError(
+      'currency_not_enabled',
+      `no ${currency.chain} wallet is configured for this project`,
+      'currency',
+    );
   }
   const network = ctx.settings.networks[currency.chain] ?? wallet.network ?? 'mainnet';
   const walletId = sha256Hex(wallet.key).slice(0, 16);
   const reuse = await uow.addresses.reusable(project.id, currency.chain, walletId, now);
-  if (reuse && (await uow.addresses.reassign(project.id, currency.chain, walletId, reuse.idx, invoice.id, now))) {
+  if (
+    reuse &&
+    (await uow.addresses.reassign(project.id, currency.chain, walletId, reuse.idx, invoice.id, now))
+  ) {
     return { chain: currency.chain, address: reuse.address, index: reuse.idx };
   }
   const gap = wallet.gapLimit || DEFAULT_GAP_LIMIT;
@@ -78,7 +108,13 @@ async function allocateAddress(
   for (let i = start; i < start + 20; i++) {
     const address = family.deriveAddress({ key: wallet.key, index: i, currency, network });
     const ok = await uow.addresses.allocate({
-      projectId: project.id, chain: currency.chain, walletId, idx: i, address, invoiceId: invoice.id, at: now,
+      projectId: project.id,
+      chain: currency.chain,
+      walletId,
+      idx: i,
+      address,
+      invoiceId: invoice.id,
+      at: now,
     });
     if (ok) return { chain: currency.chain, address, index: i };
   }
@@ -101,9 +137,17 @@ export async function fixQuote(
   const currency = cryptoCurrency(currencyCode);
   if (!currency) throw invalid(field, `unknown payment currency ${currencyCode}`);
   if (!payableCurrencies(ctx, project, invoice).includes(currency.code)) {
-    throw new KassaError('currency_not_enabled', `${currency.code} is not available for this invoice`, field);
+    throw new KassaError(
+      'currency_not_enabled',
+      `${currency.code} is not available for this invoice`,
+      field,
+    );
   }
-  const amountDue = priceToUnits(parseDecimal(invoice.amount), parseDecimal(rate.rate, 30, 30), currency.decimals);
+  const amountDue = priceToUnits(
+    parseDecimal(invoice.amount),
+    parseDecimal(rate.rate, 30, 30),
+    currency.decimals,
+  );
   if (amountDue <= 0n) throw invalid('amount', 'amount is too small to pay in ' + currency.code);
   const { chain, address, index } = await allocateAddress(ctx, uow, project, invoice, currency);
   const quote: Quote = {
@@ -117,7 +161,8 @@ export async function fixQuote(
     rate: rate.rate,
     rateSource: rate.source,
     fixedAt: ctx.clock.now(),
-    requiredConfirmations: project.confirmations[currency.code] ?? DEFAULT_CONFIRMATIONS[currency.chain],
+    requiredConfirmations:
+      project.confirmations[currency.code] ?? DEFAULT_CONFIRMATIONS[currency.chain],
     active: true,
   };
   await uow.quotes.deactivate(invoice.id);

@@ -4,7 +4,11 @@
  */
 import { DEFAULT_CONFIRMATIONS } from '../domain/currencies.js';
 import type { Invoice, InvoiceEvent, InvoiceEventType, Payment, Quote } from '../domain/invoice.js';
-import { invoiceStatus, UNCONFIRMED_AFTER_MS, type StatusResult } from '../domain/invoice-status.js';
+import {
+  invoiceStatus,
+  UNCONFIRMED_AFTER_MS,
+  type StatusResult,
+} from '../domain/invoice-status.js';
 import { DEFAULT_RULES } from '../domain/rules.js';
 import type { AppContext } from './context.js';
 import { newId } from './ids.js';
@@ -18,11 +22,19 @@ export interface PendingEvent {
   readonly extra?: Record<string, unknown>;
 }
 
-export function requiredConfirmations(quote: Pick<Quote, 'requiredConfirmations'> | undefined): number {
+export function requiredConfirmations(
+  quote: Pick<Quote, 'requiredConfirmations'> | undefined,
+): number {
   return quote?.requiredConfirmations ?? DEFAULT_CONFIRMATIONS.BTC;
 }
 
-function nextRecheck(inv: Invoice, r: StatusResult, payments: readonly Payment[], now: number, reqConf: number) {
+function nextRecheck(
+  inv: Invoice,
+  r: StatusResult,
+  payments: readonly Payment[],
+  now: number,
+  reqConf: number,
+) {
   const times: number[] = [];
   const closesAt = Math.min(inv.expiresAt ?? Infinity, inv.cancelledAt ?? Infinity);
   if (closesAt > now && Number.isFinite(closesAt)) times.push(closesAt);
@@ -97,20 +109,34 @@ export async function settle(
     inv.receivedUnconfirmed !== next.receivedUnconfirmed;
   const recheckAt = nextRecheck(next, r, payments, now, reqConf);
   const invoice = stateChanged ? next : { ...next, updatedAt: inv.updatedAt };
-  await uow.invoices.updateState(invoiceId, { ...invoice, recheckAt, updatedAt: invoice.updatedAt });
+  await uow.invoices.updateState(invoiceId, {
+    ...invoice,
+    recheckAt,
+    updatedAt: invoice.updatedAt,
+  });
 
   // An address that never received anything goes back to the pool after a cool-down.
-  if (r.closed && payments.length === 0) {
+  if (r.closed && payments.length === 0 && inv.watchUntil === null) {
     await uow.addresses.release(invoiceId, closesAt + ctx.settings.addressReuseCooldownMs);
-  } else if (payments.length > 0) await uow.addresses.markUsed(invoiceId);
+  } else if (payments.length > 0 && inv.receivedConfirmed + inv.receivedUnconfirmed === 0n) {
+    await uow.addresses.markUsed(invoiceId);
+  }
 
   const view = viewOf(ctx, invoice, quote);
   const events: InvoiceEvent[] = [];
   const add = (type: InvoiceEventType, data: Record<string, unknown>) =>
-    events.push({ id: newId('evt', now), invoiceId, projectId: inv.projectId, type, data, createdAt: now });
+    events.push({
+      id: newId('evt', now),
+      invoiceId,
+      projectId: inv.projectId,
+      type,
+      data,
+      createdAt: now,
+    });
   const pv = (p: Payment): PaymentView => paymentView(p, quote?.currency ?? '', reqConf);
 
-  for (const e of pending) add(e.type, { invoice: view, ...(e.payment ? { payment: pv(e.payment) } : {}), ...e.extra });
+  for (const e of pending)
+    add(e.type, { invoice: view, ...(e.payment ? { payment: pv(e.payment) } : {}), ...e.extra });
   if (inv.status !== invoice.status || inv.context !== invoice.context) {
     add('invoice.status_changed', {
       invoice: view,

@@ -3,7 +3,11 @@
  * customer (`identify`) and currency. Every payment to it becomes its own paid
  * invoice carrying `identify`, so the usual events and postbacks follow.
  */
-import { cryptoCurrency, DEFAULT_CONFIRMATIONS, type CryptoCurrency } from '../domain/currencies.js';
+import {
+  cryptoCurrency,
+  DEFAULT_CONFIRMATIONS,
+  type CryptoCurrency,
+} from '../domain/currencies.js';
 import { invalid, KassaError } from '../domain/errors.js';
 import type { Invoice, Payment, Quote } from '../domain/invoice.js';
 import { formatUnits } from '../domain/money.js';
@@ -48,7 +52,12 @@ export class StaticWallets {
   }
 
   /** The wallet for (project, currency, identify); created with a fresh address on first call. */
-  async open(accountId: string, shopId: string, currencyCode: string, identify: string): Promise<StaticWallet> {
+  async open(
+    accountId: string,
+    shopId: string,
+    currencyCode: string,
+    identify: string,
+  ): Promise<StaticWallet> {
     const project = await projectOf(this.ctx, accountId, shopId);
     const code = currencyCode.toUpperCase();
     const currency = cryptoCurrency(code);
@@ -56,8 +65,17 @@ export class StaticWallets {
     if (identify.length === 0 || identify.length > MAX_IDENTIFY_LENGTH) {
       throw invalid('identify', `identify must be 1 to ${MAX_IDENTIFY_LENGTH} characters`);
     }
-    if (!payableCurrencies(this.ctx, project, { availableCurrencies: null, testMode: project.testMode }).includes(code)) {
-      throw new KassaError('currency_not_enabled', `${code} is not enabled for this project`, 'currency');
+    if (
+      !payableCurrencies(this.ctx, project, {
+        availableCurrencies: null,
+        testMode: project.testMode,
+      }).includes(code)
+    ) {
+      throw new KassaError(
+        'currency_not_enabled',
+        `${code} is not enabled for this project`,
+        'currency',
+      );
     }
     const existing = await this.store.find(project.id, code, identify);
     if (existing) {
@@ -65,7 +83,9 @@ export class StaticWallets {
       return existing;
     }
     const id = newId('stw', this.ctx.clock.now());
-    const allocated = await this.ctx.store.transaction((uow) => this.allocate(uow, project, currency, id));
+    const allocated = await this.ctx.store.transaction((uow) =>
+      this.allocate(uow, project, currency, id),
+    );
     const wallet = await this.store.insertOrGet({
       id,
       projectId: project.id,
@@ -81,22 +101,41 @@ export class StaticWallets {
   }
 
   /** Takes the next never-used index of the project's wallet: shared with invoices, never handed out twice. */
-  private async allocate(uow: UnitOfWork, project: Project, currency: CryptoCurrency, ownerId: string) {
+  private async allocate(
+    uow: UnitOfWork,
+    project: Project,
+    currency: CryptoCurrency,
+    ownerId: string,
+  ) {
     const now = this.ctx.clock.now();
     const test = project.testMode;
     const family = test ? this.ctx.chains.test : this.ctx.chains[currency.family];
     const wallet = project.wallets[currency.chain];
     if (!family || (!test && !wallet)) {
-      throw new KassaError('currency_not_enabled', `no ${currency.chain} wallet is configured for this project`, 'currency');
+      throw new KassaError(
+        'currency_not_enabled',
+        `no ${currency.chain} wallet is configured for this project`,
+        'currency',
+      );
     }
     const chain = test ? 'test' : currency.chain;
     const walletId = test ? currency.code : sha256Hex(wallet!.key).slice(0, 16);
     const key = test ? project.id : wallet!.key;
-    const network = test ? 'regtest' : (this.ctx.settings.networks[currency.chain] ?? wallet!.network ?? 'mainnet');
+    const network = test
+      ? 'regtest'
+      : (this.ctx.settings.networks[currency.chain] ?? wallet!.network ?? 'mainnet');
     const start = await uow.addresses.nextIndex(project.id, chain, walletId);
     for (let idx = start; idx < start + 20; idx++) {
       const address = family.deriveAddress({ key, index: idx, currency, network });
-      const ok = await uow.addresses.allocate({ projectId: project.id, chain, walletId, idx, address, invoiceId: ownerId, at: now });
+      const ok = await uow.addresses.allocate({
+        projectId: project.id,
+        chain,
+        walletId,
+        idx,
+        address,
+        invoiceId: ownerId,
+        at: now,
+      });
       if (ok) return { chain, address, walletId, index: idx };
     }
     throw new KassaError('conflict', 'could not allocate an address, retry');
@@ -170,7 +209,8 @@ export class StaticWallets {
       rate: '1',
       rateSource: 'static_wallet',
       fixedAt: now,
-      requiredConfirmations: project.confirmations[currency.code] ?? DEFAULT_CONFIRMATIONS[currency.chain],
+      requiredConfirmations:
+        project.confirmations[currency.code] ?? DEFAULT_CONFIRMATIONS[currency.chain],
       active: true,
     };
     const payment: Payment = {
@@ -192,13 +232,15 @@ export class StaticWallets {
     await uow.invoices.insert(invoice);
     await uow.quotes.insert(quote);
     // The ledger checked the key before handing over; a clash here means a concurrent writer won.
-    if (!(await uow.payments.insertIfNew(payment))) throw new KassaError('conflict', 'payment recorded concurrently');
+    if (!(await uow.payments.insertIfNew(payment)))
+      throw new KassaError('conflict', 'payment recorded concurrently');
     const events: PendingEvent[] = [
       { type: 'invoice.created' },
       { type: 'invoice.quote_fixed' },
       { type: 'payment.seen', payment },
     ];
-    if (payment.confirmations >= quote.requiredConfirmations) events.push({ type: 'payment.confirmed', payment });
+    if (payment.confirmations >= quote.requiredConfirmations)
+      events.push({ type: 'payment.confirmed', payment });
     await settle(this.ctx, uow, invoice.id, events);
     return invoice.id;
   }
@@ -216,13 +258,22 @@ export function staticWalletsOf(ctx: AppContext): StaticWallets | undefined {
 }
 
 /** Called by the payment ledger for a transfer no quote matches. */
-export async function recordStaticTransfer(ctx: AppContext, uow: UnitOfWork, t: ObservedTransfer): Promise<string | null> {
+export async function recordStaticTransfer(
+  ctx: AppContext,
+  uow: UnitOfWork,
+  t: ObservedTransfer,
+): Promise<string | null> {
   return (await registry.get(ctx)?.recordTransfer(uow, t)) ?? null;
 }
 
 /** A watch-list entry for a static address (it has no quote of its own). */
 export function staticWatchEntry(w: StaticWallet): WatchedAddress {
-  return { quoteId: `${STATIC_CHAIN_PREFIX}${w.id}`, invoiceId: '', currency: w.currency, address: w.address };
+  return {
+    quoteId: `${STATIC_CHAIN_PREFIX}${w.id}`,
+    invoiceId: '',
+    currency: w.currency,
+    address: w.address,
+  };
 }
 
 /** The watch list plus every static wallet's address, so watchers report payments to them. */

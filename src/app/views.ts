@@ -15,12 +15,20 @@ export function contractOf(ctx: AppContext, currency: string): string | undefine
 }
 
 /** Wallet URI for what is still owed (the whole amount before anything arrives). */
-export function paymentUri(ctx: AppContext, invoice: Invoice, quote: Quote, amount?: bigint): string | null {
+export function paymentUri(
+  ctx: AppContext,
+  invoice: Invoice,
+  quote: Quote,
+  amount?: bigint,
+): string | null {
   const currency = cryptoCurrency(quote.currency);
   const family = familyOf(ctx, quote);
   if (!currency || !family) return null;
   const owed =
-    amount ?? (invoice.receivedConfirmed < quote.amountDue ? quote.amountDue - invoice.receivedConfirmed : 0n);
+    amount ??
+    (invoice.receivedConfirmed < quote.amountDue
+      ? quote.amountDue - invoice.receivedConfirmed
+      : 0n);
   return family.paymentUri({
     currency,
     address: quote.address,
@@ -31,7 +39,11 @@ export function paymentUri(ctx: AppContext, invoice: Invoice, quote: Quote, amou
   });
 }
 
-export function viewOf(ctx: AppContext, invoice: Invoice, quote: Quote | null | undefined): InvoiceView {
+export function viewOf(
+  ctx: AppContext,
+  invoice: Invoice,
+  quote: Quote | null | undefined,
+): InvoiceView {
   return invoiceView(invoice, quote ?? null, {
     publicUrl: ctx.settings.publicUrl,
     paymentUri: quote ? paymentUri(ctx, invoice, quote) : null,

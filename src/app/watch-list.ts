@@ -49,7 +49,12 @@ export class MemoryWatchList implements WatchList {
       this.lastFull = now;
     }
     for (const r of rows) {
-      this.add(r.chain, { quoteId: r.quoteId, invoiceId: r.invoiceId, currency: r.currency, address: r.address });
+      this.add(r.chain, {
+        quoteId: r.quoteId,
+        invoiceId: r.invoiceId,
+        currency: r.currency,
+        address: r.address,
+      });
       if (r.fixedAt > this.since) this.since = r.fixedAt;
     }
     if (this.since === 0) this.since = now;

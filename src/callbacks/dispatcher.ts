@@ -49,7 +49,10 @@ export class Dispatcher {
   private readonly leaseMs: number;
   private readonly inFlight = new Set<Promise<void>>();
   private running = false;
-  private ticking = false;
+  /** The claim in progress, so `stop()` can wait for what it hands out. */
+  private ticking: Promise<void> | null = null;
+  /** A wake that arrived during a claim: claim again right after it. */
+  private wakeAgain = false;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: DispatcherOptions) {
@@ -80,13 +83,16 @@ export class Dispatcher {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await this.ticking;
     await Promise.allSettled([...this.inFlight]);
     this.sender.close();
   }
 
   /** Looks for due deliveries now instead of at the next poll. */
   wake(): void {
-    if (this.running) this.schedule_(0);
+    if (!this.running) return;
+    if (this.ticking) this.wakeAgain = true;
+    else this.schedule_(0);
   }
 
   /** Claims and sends one batch and waits for it (for tests and one-shot runs). */
@@ -110,10 +116,17 @@ export class Dispatcher {
     this.timer = setTimeout(() => void this.tick(), ms);
   }
 
-  private async tick(): Promise<void> {
+  private tick(): Promise<void> {
     this.timer = null;
-    if (!this.running || this.ticking) return;
-    this.ticking = true;
+    if (!this.running || this.ticking) return Promise.resolve();
+    this.ticking = this.claimAndSend().finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  private async claimAndSend(): Promise<void> {
+    this.wakeAgain = false;
     let next = this.pollMs;
     try {
       const room = this.concurrency - this.inFlight.size;
@@ -144,10 +157,8 @@ export class Dispatcher {
       else if (room > 0 && claimed.length === room) next = 0;
     } catch (err) {
       this.opts.logger.error({ err }, 'claiming callback deliveries failed');
-    } finally {
-      this.ticking = false;
     }
-    this.schedule_(next);
+    this.schedule_(this.wakeAgain ? 0 : next);
   }
 
   private async deliver(d: DueDelivery): Promise<void> {

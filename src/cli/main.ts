@@ -33,7 +33,9 @@ async function withKassa<T>(fn: (k: Kassa) => Promise<T>): Promise<T> {
   }
 }
 
-const program = new Command('kassa').description('Self-hosted, non-custodial crypto invoice gateway');
+const program = new Command('kassa').description(
+  'Self-hosted, non-custodial crypto invoice gateway',
+);
 
 program
   .command('start')
@@ -55,7 +57,9 @@ program
         ].join('\n'),
       );
     }
-    console.log(`Kassa listening on ${kassa.url} (${kassa.store.engine}, test mode ${c.KASSA_TEST_MODE ? 'on' : 'off'})`);
+    console.log(
+      `Kassa listening on ${kassa.url} (${kassa.store.engine}, test mode ${c.KASSA_TEST_MODE ? 'on' : 'off'})`,
+    );
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -119,10 +123,22 @@ project
   .requiredOption('--name <name>', 'project name')
   .option('--shop-id <id>', 'shop_id to use (default: random)')
   .option('--currencies <codes>', 'enabled payment currencies, comma-separated')
-  .option('--wallet <chain=key...>', 'wallet per chain, e.g. BTC=zpub..., repeatable', (v: string, acc: string[]) => [...acc, v], [])
+  .option(
+    '--wallet <chain=key...>',
+    'wallet per chain, e.g. BTC=zpub..., repeatable',
+    (v: string, acc: string[]) => [...acc, v],
+    [],
+  )
   .option('--live', 'live mode (default: test mode)')
   .action(
-    async (o: { account: string; name: string; shopId?: string; currencies?: string; wallet: string[]; live?: boolean }) =>
+    async (o: {
+      account: string;
+      name: string;
+      shopId?: string;
+      currencies?: string;
+      wallet: string[];
+      live?: boolean;
+    }) =>
       withKassa(async (k) => {
         const wallets = Object.fromEntries(
           o.wallet.map((w) => {
@@ -165,7 +181,9 @@ program
     }
     const family = { utxo: utxoFamily, evm: evmFamily, tron: tronFamily }[currency.family];
     try {
-      console.log(family.deriveAddress({ key: o.key, index, currency, network: o.network as 'mainnet' }));
+      console.log(
+        family.deriveAddress({ key: o.key, index, currency, network: o.network as 'mainnet' }),
+      );
     } catch (e) {
       console.error((e as Error).message);
       process.exit(2);
@@ -175,7 +193,11 @@ program
 program
   .command('rates')
   .description('print current rates with source and age')
-  .option('--pairs <pairs>', 'pairs to price, e.g. BTC/USD,ETH/EUR', 'BTC/USD,LTC/USD,ETH/USD,TRX/USD,USDT_TRC20/USD')
+  .option(
+    '--pairs <pairs>',
+    'pairs to price, e.g. BTC/USD,ETH/EUR',
+    'BTC/USD,LTC/USD,ETH/USD,TRX/USD,USDT_TRC20/USD',
+  )
   .action(async (o: { pairs: string }) =>
     withKassa(async (k) => {
       for (const pair of o.pairs.split(',')) {

@@ -7,13 +7,7 @@ import { parseDecimal, percentOf } from './money.js';
 import type { ProjectRules } from './rules.js';
 
 export type InvoiceStatus =
-  | 'created'
-  | 'pending'
-  | 'partial'
-  | 'paid'
-  | 'overpaid'
-  | 'canceled'
-  | 'refunded';
+  'created' | 'pending' | 'partial' | 'paid' | 'overpaid' | 'canceled' | 'refunded';
 export type InvoiceContext = 'underpaid' | 'overpaid' | 'paid_late' | 'unconfirmed';
 export type Resolution = 'completed' | 'refunded';
 
@@ -119,7 +113,8 @@ export function invoiceStatus(input: StatusInput): StatusResult {
       (status === 'paid' || status === 'overpaid')
     )
       resolution = 'completed';
-    if (context === 'underpaid' && rules.expiredPartialAction === 'accept') resolution = 'completed';
+    if (context === 'underpaid' && rules.expiredPartialAction === 'accept')
+      resolution = 'completed';
   }
   if (resolution === 'refunded') status = 'refunded';
 

@@ -12,7 +12,10 @@ export interface Decimal {
 }
 
 export class InvalidAmount extends Error {
-  constructor(readonly input: string, reason: string) {
+  constructor(
+    readonly input: string,
+    reason: string,
+  ) {
     super(`${reason}: ${JSON.stringify(input)}`);
   }
 }
@@ -23,8 +26,10 @@ export function parseDecimal(input: string, maxIntegerDigits = 18, maxScale = 18
   if (!m) throw new InvalidAmount(input, 'not a plain decimal number');
   const int = m[1] ?? '0';
   const frac = m[2] ?? '';
-  if (int.length > maxIntegerDigits) throw new InvalidAmount(input, `more than ${maxIntegerDigits} integer digits`);
-  if (frac.length > maxScale) throw new InvalidAmount(input, `more than ${maxScale} decimal places`);
+  if (int.length > maxIntegerDigits)
+    throw new InvalidAmount(input, `more than ${maxIntegerDigits} integer digits`);
+  if (frac.length > maxScale)
+    throw new InvalidAmount(input, `more than ${maxScale} decimal places`);
   return { units: BigInt(int + frac), scale: frac.length };
 }
 
@@ -104,7 +109,12 @@ export function priceToUnits(price: Decimal, rate: Decimal, decimals: number): b
 }
 
 /** value of `amount` smallest units in the rate's quote currency, rounded down to `scale` places. */
-export function unitsToPrice(amount: bigint, decimals: number, rate: Decimal, scale: number): Decimal {
+export function unitsToPrice(
+  amount: bigint,
+  decimals: number,
+  rate: Decimal,
+  scale: number,
+): Decimal {
   const num = amount * rate.units * 10n ** BigInt(scale);
   const den = 10n ** BigInt(decimals + rate.scale);
   return { units: divRound(num, den, 'down'), scale };

@@ -46,20 +46,30 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
   if (fe.validation && fe.validation.length > 0) {
     const first = fe.validation[0] as AjvError;
     const field = fieldOf(first);
-    const where = fe.validationContext && fe.validationContext !== 'body' ? `${fe.validationContext} ` : '';
+    const where =
+      fe.validationContext && fe.validationContext !== 'body' ? `${fe.validationContext} ` : '';
     const reason =
       first.keyword === 'additionalProperties'
         ? 'is not a known field'
         : first.keyword === 'required'
           ? 'is required'
           : (first.message ?? 'is invalid');
-    return { status: 400, body: { code: 'invalid_request', message: `${where}${field} ${reason}`, field } };
+    return {
+      status: 400,
+      body: { code: 'invalid_request', message: `${where}${field} ${reason}`, field },
+    };
   }
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return { status: 413, body: { code: 'payload_too_large', message: 'request body is over 64 KiB' } };
+    return {
+      status: 413,
+      body: { code: 'payload_too_large', message: 'request body is over 64 KiB' },
+    };
   }
   if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return { status: 415, body: { code: 'invalid_request', message: 'unsupported content type', field: 'Content-Type' } };
+    return {
+      status: 415,
+      body: { code: 'invalid_request', message: 'unsupported content type', field: 'Content-Type' },
+    };
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code: ErrorCode = fe.statusCode === 429 ? 'rate_limited' : 'invalid_request';
@@ -74,5 +84,7 @@ export function nativeErrorHandler(err: unknown, req: FastifyRequest, reply: Fas
   const { status, body } = toErrorBody(err);
   if (err instanceof KassaError) return reply.status(status).send({ error: body });
   if (status >= 500) req.log.error({ err }, 'request failed');
-  return reply.status(status).send({ error: status >= 500 ? { code: 'internal', message: 'internal error' } : body });
+  return reply
+    .status(status)
+    .send({ error: status >= 500 ? { code: 'internal', message: 'internal error' } : body });
 }

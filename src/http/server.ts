@@ -38,7 +38,8 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
       info: {
         title: 'Kassa native API',
         version: '1',
-        description: 'Self-hosted crypto invoices. Amounts are exact decimal strings; authenticate with `Authorization: Bearer <API key>`.',
+        description:
+          'Self-hosted crypto invoices. Amounts are exact decimal strings; authenticate with `Authorization: Bearer <API key>`.',
       },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
@@ -48,7 +49,10 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
-    const checks: Record<string, boolean> = { database: await ctx.store.ready(), ...(await opts.readiness?.()) };
+    const checks: Record<string, boolean> = {
+      database: await ctx.store.ready(),
+      ...(await opts.readiness?.()),
+    };
     const ok = Object.values(checks).every(Boolean);
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks });
   });

@@ -41,34 +41,21 @@ export const KRAKEN_PAIRS: readonly string[] = [
   'TRXEUR',
 ];
 
-const QUOTE_SUFFIXES = [
-  'ZUSD',
-  'ZEUR',
-  'ZGBP',
-  'ZJPY',
-  'ZCAD',
-  'ZAUD',
-  'USD',
-  'EUR',
-  'GBP',
-  'JPY',
-  'CAD',
-  'AUD',
-  'CHF',
-];
+const QUOTES = ['USD', 'EUR', 'GBP', 'JPY', 'CAD', 'AUD', 'CHF'];
 const ASSET_ALIASES: Record<string, string> = { XBT: 'BTC', XDG: 'DOGE' };
+const LEGACY_RE = new RegExp(`^X([A-Z]{3})Z(${QUOTES.join('|')})$`);
+const FOUR_LETTER_RE = new RegExp(`^([A-Z]{4})Z(${QUOTES.join('|')})$`);
+const PLAIN_RE = new RegExp(`^([A-Z0-9]{2,})(${QUOTES.join('|')})$`);
 
-/** "XXBTZUSD" -> BTC/USD, "USDTZUSD" -> USDT/USD, "TRXEUR" -> TRX/EUR; other quotes -> undefined. */
+/**
+ * "XXBTZUSD" -> BTC/USD (legacy X/Z-prefixed names), "USDTZUSD" -> USDT/USD,
+ * "XTZUSD" -> XTZ/USD, "TRXEUR" -> TRX/EUR; quotes other than fiat -> undefined.
+ */
 export function splitKrakenPair(key: string): { base: string; quote: string } | undefined {
-  for (const suffix of QUOTE_SUFFIXES) {
-    if (!key.endsWith(suffix) || key.length <= suffix.length) continue;
-    let base = key.slice(0, -suffix.length);
-    // Kraken's legacy four-letter asset names carry an X (crypto) prefix.
-    if (base.length === 4 && base.startsWith('X')) base = base.slice(1);
-    const quote = suffix.length === 4 ? suffix.slice(1) : suffix;
-    return { base: ASSET_ALIASES[base] ?? base, quote };
-  }
-  return undefined;
+  const m = LEGACY_RE.exec(key) ?? FOUR_LETTER_RE.exec(key) ?? PLAIN_RE.exec(key);
+  if (!m) return undefined;
+  const base = m[1] as string;
+  return { base: ASSET_ALIASES[base] ?? base, quote: m[2] as string };
 }
 
 export function parseKrakenTicker(body: string): SourcePrice[] {

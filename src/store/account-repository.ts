@@ -15,14 +15,19 @@ const toKey = (r: ApiKeysTable) => ({
 export function accountRepository(db: Kysely<Database>): UnitOfWork['accounts'] {
   return {
     async insert(a) {
-      await db.insertInto('accounts').values({ id: a.id, name: a.name, created_at: a.createdAt }).execute();
+      await db
+        .insertInto('accounts')
+        .values({ id: a.id, name: a.name, created_at: a.createdAt })
+        .execute();
     },
     async get(id) {
       const r = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
       return r && toAccount(r);
     },
     async list() {
-      return (await db.selectFrom('accounts').selectAll().orderBy('created_at').execute()).map(toAccount);
+      return (await db.selectFrom('accounts').selectAll().orderBy('created_at').execute()).map(
+        toAccount,
+      );
     },
   };
 }
@@ -44,7 +49,11 @@ export function apiKeyRepository(db: Kysely<Database>): UnitOfWork['apiKeys'] {
         .execute();
     },
     async byHash(keyHash) {
-      const r = await db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+      const r = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('key_hash', '=', keyHash)
+        .executeTakeFirst();
       return r && toKey(r);
     },
     async get(id) {
@@ -94,11 +103,19 @@ export function projectRepository(db: Kysely<Database>): UnitOfWork['projects'] 
       return r && toProject(r);
     },
     async secretKey(id) {
-      const r = await db.selectFrom('projects').select('secret_key').where('id', '=', id).executeTakeFirst();
+      const r = await db
+        .selectFrom('projects')
+        .select('secret_key')
+        .where('id', '=', id)
+        .executeTakeFirst();
       return r?.secret_key;
     },
     async setSecretKey(id, secret, at) {
-      await db.updateTable('projects').set({ secret_key: secret, updated_at: at }).where('id', '=', id).execute();
+      await db
+        .updateTable('projects')
+        .set({ secret_key: secret, updated_at: at })
+        .where('id', '=', id)
+        .execute();
     },
     async list(accountId) {
       const rows = await db
@@ -112,7 +129,12 @@ export function projectRepository(db: Kysely<Database>): UnitOfWork['projects'] 
     async update(p, at) {
       await db
         .updateTable('projects')
-        .set({ name: p.name, settings: projectSettings(p), test_mode: p.testMode ? 1 : 0, updated_at: at })
+        .set({
+          name: p.name,
+          settings: projectSettings(p),
+          test_mode: p.testMode ? 1 : 0,
+          updated_at: at,
+        })
         .where('id', '=', p.id)
         .execute();
     },

@@ -6,7 +6,11 @@ import type { Database } from './schema.js';
 export function chainCursorStore(db: Kysely<Database>): ChainCursorStore {
   return {
     async load(chain) {
-      const r = await db.selectFrom('chain_cursors').selectAll().where('chain', '=', chain).executeTakeFirst();
+      const r = await db
+        .selectFrom('chain_cursors')
+        .selectAll()
+        .where('chain', '=', chain)
+        .executeTakeFirst();
       return r ? { height: Number(r.height), hash: r.hash } : null;
     },
     async advance(chain, block) {
@@ -15,14 +19,18 @@ export function chainCursorStore(db: Kysely<Database>): ChainCursorStore {
           .insertInto('chain_blocks')
           .values({ chain, height: block.height, hash: block.hash, parent_hash: block.parentHash })
           .onConflict((oc) =>
-            oc.columns(['chain', 'height']).doUpdateSet({ hash: block.hash, parent_hash: block.parentHash }),
+            oc
+              .columns(['chain', 'height'])
+              .doUpdateSet({ hash: block.hash, parent_hash: block.parentHash }),
           )
           .execute();
         await trx
           .insertInto('chain_cursors')
           .values({ chain, height: block.height, hash: block.hash, updated_at: Date.now() })
           .onConflict((oc) =>
-            oc.column('chain').doUpdateSet({ height: block.height, hash: block.hash, updated_at: Date.now() }),
+            oc
+              .column('chain')
+              .doUpdateSet({ height: block.height, hash: block.hash, updated_at: Date.now() }),
           )
           .execute();
       });
@@ -38,7 +46,11 @@ export function chainCursorStore(db: Kysely<Database>): ChainCursorStore {
     },
     async rewind(chain, fromHeight) {
       await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('chain_blocks').where('chain', '=', chain).where('height', '>=', fromHeight).execute();
+        await trx
+          .deleteFrom('chain_blocks')
+          .where('chain', '=', chain)
+          .where('height', '>=', fromHeight)
+          .execute();
         const below = await trx
           .selectFrom('chain_blocks')
           .selectAll()
@@ -59,7 +71,11 @@ export function chainCursorStore(db: Kysely<Database>): ChainCursorStore {
       });
     },
     async prune(chain, belowHeight) {
-      await db.deleteFrom('chain_blocks').where('chain', '=', chain).where('height', '<', belowHeight).execute();
+      await db
+        .deleteFrom('chain_blocks')
+        .where('chain', '=', chain)
+        .where('height', '<', belowHeight)
+        .execute();
     },
   };
 }

@@ -68,7 +68,13 @@ export function idempotencyRepository(db: Kysely<Database>): UnitOfWork['idempot
     async put(accountId, key, requestHash, invoiceId, at) {
       const r = await db
         .insertInto('idempotency_keys')
-        .values({ account_id: accountId, key, request_hash: requestHash, invoice_id: invoiceId, created_at: at })
+        .values({
+          account_id: accountId,
+          key,
+          request_hash: requestHash,
+          invoice_id: invoiceId,
+          created_at: at,
+        })
         .onConflict((oc) => oc.columns(['account_id', 'key']).doNothing())
         .executeTakeFirst();
       return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;

@@ -24,7 +24,11 @@ export function invoiceRepository(db: Kysely<Database>, engine: Engine): UnitOfW
       return r && toInvoice(r);
     },
     async byShortId(shortId) {
-      const r = await db.selectFrom('invoices').selectAll().where('short_id', '=', shortId).executeTakeFirst();
+      const r = await db
+        .selectFrom('invoices')
+        .selectAll()
+        .where('short_id', '=', shortId)
+        .executeTakeFirst();
       return r && toInvoice(r);
     },
     async lock(id) {
@@ -60,7 +64,11 @@ export function invoiceRepository(db: Kysely<Database>, engine: Engine): UnitOfW
         .execute();
     },
     async setCancelled(id, at) {
-      await db.updateTable('invoices').set({ cancelled_at: at, updated_at: at }).where('id', '=', id).execute();
+      await db
+        .updateTable('invoices')
+        .set({ cancelled_at: at, updated_at: at })
+        .where('id', '=', id)
+        .execute();
     },
     async setManualResolution(id, resolution, at) {
       await db
@@ -70,7 +78,11 @@ export function invoiceRepository(db: Kysely<Database>, engine: Engine): UnitOfW
         .execute();
     },
     async setExpiresAt(id, at) {
-      await db.updateTable('invoices').set({ expires_at: at, recheck_at: at }).where('id', '=', id).execute();
+      await db
+        .updateTable('invoices')
+        .set({ expires_at: at, recheck_at: at })
+        .where('id', '=', id)
+        .execute();
     },
     async list(f) {
       let q = filtered(db, f).selectAll();
@@ -135,7 +147,11 @@ export function quoteRepository(db: Kysely<Database>): UnitOfWork['quotes'] {
       return rows.map(toQuote);
     },
     async deactivate(invoiceId) {
-      await db.updateTable('quotes').set({ active: 0 }).where('invoice_id', '=', invoiceId).execute();
+      await db
+        .updateTable('quotes')
+        .set({ active: 0 })
+        .where('invoice_id', '=', invoiceId)
+        .execute();
     },
     async activate(id) {
       await db.updateTable('quotes').set({ active: 1 }).where('id', '=', id).execute();
@@ -163,7 +179,9 @@ export function quoteRepository(db: Kysely<Database>): UnitOfWork['quotes'] {
           'quotes.fixed_at as fixedAt',
         ])
         .where('quotes.fixed_at', '>=', since)
-        .where((eb) => eb.or([eb('invoices.watch_until', 'is', null), eb('invoices.watch_until', '>', now)]))
+        .where((eb) =>
+          eb.or([eb('invoices.watch_until', 'is', null), eb('invoices.watch_until', '>', now)]),
+        )
         .orderBy('quotes.fixed_at')
         .execute();
       return rows.map((r) => ({ ...r, fixedAt: Number(r.fixedAt) }));

@@ -56,7 +56,12 @@ export function mailRepository(base: Kysely<Database>): InvoiceMailStore {
         .execute();
     },
     async forInvoice(invoiceId) {
-      const rows = await db.selectFrom('invoice_mails').selectAll().where('invoice_id', '=', invoiceId).orderBy('created_at').execute();
+      const rows = await db
+        .selectFrom('invoice_mails')
+        .selectAll()
+        .where('invoice_id', '=', invoiceId)
+        .orderBy('created_at')
+        .execute();
       return rows.map(toMail);
     },
     async due(now, limit) {

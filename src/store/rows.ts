@@ -27,7 +27,9 @@ export function toInvoice(r: InvoicesTable): Invoice {
     email: r.email,
     description: r.description,
     expiresAt: num(r.expires_at),
-    availableCurrencies: r.available_currencies ? (JSON.parse(r.available_currencies) as string[]) : null,
+    availableCurrencies: r.available_currencies
+      ? (JSON.parse(r.available_currencies) as string[])
+      : null,
     testMode: r.test_mode === 1,
     locale: r.locale === 'ru' ? 'ru' : 'en',
     metadata: r.metadata ? (JSON.parse(r.metadata) as Record<string, string>) : null,

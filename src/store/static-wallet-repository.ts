@@ -72,11 +72,20 @@ export function staticWalletRepository(base: Kysely<Database>): StaticWalletStor
       return stored;
     },
     async byId(id) {
-      const r = await db.selectFrom('static_wallets').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = await db
+        .selectFrom('static_wallets')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
       return r && toWallet(r);
     },
     async createdSince(since) {
-      const rows = await db.selectFrom('static_wallets').selectAll().where('created_at', '>=', since).orderBy('created_at').execute();
+      const rows = await db
+        .selectFrom('static_wallets')
+        .selectAll()
+        .where('created_at', '>=', since)
+        .orderBy('created_at')
+        .execute();
       return rows.map(toWallet);
     },
   };

@@ -22,7 +22,7 @@ import { startTestKassa, type TestKassa } from '../support/kassa.js';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver.js';
 import { createTestStore, ENGINES, type TestStore } from './helpers/stores.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 describe.each(ENGINES)('webhooks API end to end on %s', (engine) => {
   let pgDb: TestStore | undefined;

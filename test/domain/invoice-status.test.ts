@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { invoiceStatus, UNCONFIRMED_AFTER_MS, type PaymentFacts, type StatusInput } from '../../src/domain/invoice-status.js';
+import {
+  invoiceStatus,
+  UNCONFIRMED_AFTER_MS,
+  type PaymentFacts,
+  type StatusInput,
+} from '../../src/domain/invoice-status.js';
 import { DEFAULT_RULES, type ProjectRules } from '../../src/domain/rules.js';
 
 const T0 = 1_700_000_000_000;
@@ -21,7 +26,12 @@ function input(over: Partial<StatusInput> = {}): StatusInput {
 }
 
 let n = 0;
-function pay(amount: bigint, confirmations: number, firstSeenAt = T0 + 1000, dropped = false): PaymentFacts {
+function pay(
+  amount: bigint,
+  confirmations: number,
+  firstSeenAt = T0 + 1000,
+  dropped = false,
+): PaymentFacts {
   return { key: `tx${n++}:0`, amount, confirmations, dropped, firstSeenAt };
 }
 
@@ -48,7 +58,11 @@ describe('invoice status', () => {
     const expired = invoiceStatus(input({ payments: [pay(400n, 2)], now: T0 + 2 * HOUR }));
     expect(expired).toMatchObject({ status: 'partial', context: 'underpaid', resolution: null });
     const accepted = invoiceStatus(
-      input({ payments: [pay(400n, 2)], now: T0 + 2 * HOUR, rules: { ...DEFAULT_RULES, expiredPartialAction: 'accept' } }),
+      input({
+        payments: [pay(400n, 2)],
+        now: T0 + 2 * HOUR,
+        rules: { ...DEFAULT_RULES, expiredPartialAction: 'accept' },
+      }),
     );
     expect(accepted.resolution).toBe('completed');
   });
@@ -73,27 +87,39 @@ describe('invoice status', () => {
     const r = invoiceStatus(input({ payments: [late], now: T0 + 3 * HOUR }));
     expect(r).toMatchObject({ status: 'paid', context: 'paid_late', resolution: null });
     const accepted = invoiceStatus(
-      input({ payments: [late], now: T0 + 3 * HOUR, rules: { ...DEFAULT_RULES, latePaymentAction: 'accept' } }),
+      input({
+        payments: [late],
+        now: T0 + 3 * HOUR,
+        rules: { ...DEFAULT_RULES, latePaymentAction: 'accept' },
+      }),
     );
     expect(accepted.resolution).toBe('completed');
   });
 
   it('treats payments to a cancelled invoice as paid_late', () => {
-    const r = invoiceStatus(input({ cancelledAt: T0 + 2000, payments: [pay(1000n, 2, T0 + 3000)], now: T0 + 4000 }));
+    const r = invoiceStatus(
+      input({ cancelledAt: T0 + 2000, payments: [pay(1000n, 2, T0 + 3000)], now: T0 + 4000 }),
+    );
     expect(r).toMatchObject({ status: 'paid', context: 'paid_late' });
   });
 
   it('flags a payment unconfirmed for 24 hours', () => {
-    const r = invoiceStatus(input({ expiresAt: null, payments: [pay(1000n, 0, T0)], now: T0 + UNCONFIRMED_AFTER_MS }));
+    const r = invoiceStatus(
+      input({ expiresAt: null, payments: [pay(1000n, 0, T0)], now: T0 + UNCONFIRMED_AFTER_MS }),
+    );
     expect(r).toMatchObject({ status: 'pending', context: 'unconfirmed' });
   });
 
   it('stops counting a dropped payment', () => {
-    expect(invoiceStatus(input({ payments: [pay(1000n, 0, T0 + 1000, true)] })).status).toBe('created');
+    expect(invoiceStatus(input({ payments: [pay(1000n, 0, T0 + 1000, true)] })).status).toBe(
+      'created',
+    );
   });
 
   it('is refunded once a refund is recorded, whatever arrives later', () => {
-    const r = invoiceStatus(input({ manualResolution: 'refunded', payments: [pay(1500n, 2), pay(10n, 5)] }));
+    const r = invoiceStatus(
+      input({ manualResolution: 'refunded', payments: [pay(1500n, 2), pay(10n, 5)] }),
+    );
     expect(r).toMatchObject({ status: 'refunded', resolution: 'refunded' });
   });
 });
@@ -156,7 +182,12 @@ describe('invoice status invariants (property-based)', () => {
   it('never lowers the confirmed total when a confirmed payment is added', () => {
     fc.assert(
       fc.property(arbInput, arbPayment, (i, p) => {
-        const extra = { ...p, key: `new-${p.key}`, dropped: false, confirmations: i.requiredConfirmations };
+        const extra = {
+          ...p,
+          key: `new-${p.key}`,
+          dropped: false,
+          confirmations: i.requiredConfirmations,
+        };
         const after = invoiceStatus({ ...i, payments: [...i.payments, extra] });
         expect(after.confirmed).toBeGreaterThanOrEqual(invoiceStatus(i).confirmed);
       }),
@@ -206,12 +237,17 @@ describe('invoice status invariants (property-based)', () => {
 
   it('never leaves refunded', () => {
     fc.assert(
-      fc.property(arbInput, fc.array(arbPayment, { maxLength: 3 }), fc.integer({ min: 0, max: HOUR }), (i, more, dt) => {
-        const refunded = { ...i, manualResolution: 'refunded' as const };
-        expect(invoiceStatus(refunded).status).toBe('refunded');
-        const later = { ...refunded, payments: [...i.payments, ...more], now: i.now + dt };
-        expect(invoiceStatus(later).status).toBe('refunded');
-      }),
+      fc.property(
+        arbInput,
+        fc.array(arbPayment, { maxLength: 3 }),
+        fc.integer({ min: 0, max: HOUR }),
+        (i, more, dt) => {
+          const refunded = { ...i, manualResolution: 'refunded' as const };
+          expect(invoiceStatus(refunded).status).toBe('refunded');
+          const later = { ...refunded, payments: [...i.payments, ...more], now: i.now + dt };
+          expect(invoiceStatus(later).status).toBe('refunded');
+        },
+      ),
     );
   });
 

@@ -6,7 +6,15 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKassa, type TestKassa } from '../support/kassa.js';
 
-const TABLES = ['invoices', 'quotes', 'payments', 'events', 'refunds', 'idempotency_keys', 'address_allocations'] as const;
+const TABLES = [
+  'invoices',
+  'quotes',
+  'payments',
+  'events',
+  'refunds',
+  'idempotency_keys',
+  'address_allocations',
+] as const;
 
 describe('bad input', () => {
   let k: TestKassa;
@@ -22,13 +30,21 @@ describe('bad input', () => {
   async function counts() {
     const out: Record<string, number> = {};
     for (const t of TABLES) {
-      const r = await k.store.db.selectFrom(t).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const r = await k.store.db
+        .selectFrom(t)
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
       out[t] = Number(r.n);
     }
     return out;
   }
 
-  async function send(method: string, path: string, body: string | undefined, headers: Record<string, string>) {
+  async function send(
+    method: string,
+    path: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+  ) {
     const res = await fetch(k.url + path, {
       method,
       headers: { authorization: `Bearer ${k.apiKey}`, ...headers },
@@ -39,7 +55,21 @@ describe('bad input', () => {
   }
 
   const badAmount = fc.oneof(
-    fc.constantFrom('0', '0.00', '-1', '1e5', 'NaN', 'Infinity', '', ' 1', '1,5', '0x10', '12345678901234567890', '1.0000000000000000001', '١٢'),
+    fc.constantFrom(
+      '0',
+      '0.00',
+      '-1',
+      '1e5',
+      'NaN',
+      'Infinity',
+      '',
+      ' 1',
+      '1,5',
+      '0x10',
+      '12345678901234567890',
+      '1.0000000000000000001',
+      '١٢',
+    ),
     fc.double().map((d) => d),
     fc.integer(),
     fc.boolean(),
@@ -61,8 +91,13 @@ describe('bad input', () => {
     badString.map((payment_currency) => ({ shop_id: 'SHOP', amount: '10', payment_currency })),
     badString.map((order_id) => ({ shop_id: 'SHOP', amount: '10', order_id })),
     badString.map((email) => ({ shop_id: 'SHOP', amount: '10', email })),
-    fc.oneof(fc.integer({ max: 59 }), fc.string(), fc.double()).map((expires_in) => ({ shop_id: 'SHOP', amount: '10', expires_in })),
-    fc.string({ minLength: 1, maxLength: 8 }).filter((s) => /^[a-z]+$/.test(s)).map((f) => ({ shop_id: 'SHOP', amount: '10', [`x_${f}`]: 1 })),
+    fc
+      .oneof(fc.integer({ max: 59 }), fc.string(), fc.double())
+      .map((expires_in) => ({ shop_id: 'SHOP', amount: '10', expires_in })),
+    fc
+      .string({ minLength: 1, maxLength: 8 })
+      .filter((s) => /^[a-z]+$/.test(s))
+      .map((f) => ({ shop_id: 'SHOP', amount: '10', [`x_${f}`]: 1 })),
     fc.constant({ amount: '10' }),
     fc.constant({ shop_id: 'SHOP' }),
     fc.constant({ shop_id: 'nope-not-mine', amount: '10' }),
@@ -81,14 +116,26 @@ describe('bad input', () => {
       body: JSON.stringify(b).replace('"SHOP"', JSON.stringify(k.shopId)),
       headers: json,
     })),
-    fc.constantFrom('{', '{"shop_id":', 'null', '[]', '"str"', '{"a":1}}', 'amount=10').map((body) => ({
+    fc
+      .constantFrom('{', '{"shop_id":', 'null', '[]', '"str"', '{"a":1}}', 'amount=10')
+      .map((body) => ({
+        method: 'POST',
+        path: '/api/v1/invoices',
+        body,
+        headers: json,
+      })),
+    fc.constant({
       method: 'POST',
       path: '/api/v1/invoices',
-      body,
+      body: JSON.stringify({ pad: 'x'.repeat(70_000) }),
       headers: json,
-    })),
-    fc.constant({ method: 'POST', path: '/api/v1/invoices', body: JSON.stringify({ pad: 'x'.repeat(70_000) }), headers: json }),
-    fc.constant({ method: 'POST', path: '/api/v1/invoices', body: 'shop_id=x&amount=1', headers: { 'content-type': 'text/plain' } }),
+    }),
+    fc.constant({
+      method: 'POST',
+      path: '/api/v1/invoices',
+      body: 'shop_id=x&amount=1',
+      headers: { 'content-type': 'text/plain' },
+    }),
     fc.oneof(badString, badAmount).map((currency) => ({
       method: 'POST',
       path: `/api/v1/invoices/${invoiceId}/quote`,
@@ -107,28 +154,59 @@ describe('bad input', () => {
       body: JSON.stringify({ amount }),
       headers: json,
     })),
-    fc.constantFrom('inv_doesnotexist0000000000', 'INV-ZZZZZZZZ', '../etc/passwd', 'x'.repeat(300), '%00').map((id) => ({
-      method: 'GET',
-      path: `/api/v1/invoices/${encodeURIComponent(id)}`,
-      headers: {},
-    })),
-    fc.constantFrom('limit=0', 'limit=101', 'limit=abc', 'status=nope', 'created_from=yesterday', 'cursor=%%%', 'bogus=1').map(
-      (q) => ({ method: 'GET', path: `/api/v1/invoices?${q}`, headers: {} }),
-    ),
-    fc.oneof(
-      fc.constant({ rules: { overpaid_action: 'maybe' } }),
-      fc.constant({ rules: { underpaid_tolerance_percent: '101' } }),
-      fc.constant({ wallets: { BTC: { key: 'not-an-xpub-at-all' } } }),
-      fc.constant({ confirmations: { BTC: -1 } }),
-      fc.constant({ enabled_currencies: ['NOPE'] }),
-      fc.constant({ success_url: 'javascript:alert(1)' }),
-    ).map((b) => ({ method: 'PATCH', path: `/api/v1/projects/${k.shopId}`, body: JSON.stringify(b), headers: json })),
-    fc.constantFrom('', 'Bearer', 'Bearer wrong-key-0123456789', 'Basic abc', `Token ${'x'.repeat(20)}`).map((auth) => ({
-      method: 'POST',
-      path: '/api/v1/invoices',
-      body: JSON.stringify({ shop_id: k.shopId, amount: '10' }),
-      headers: { ...json, authorization: auth },
-    })),
+    fc
+      .constantFrom(
+        'inv_doesnotexist0000000000',
+        'INV-ZZZZZZZZ',
+        '../etc/passwd',
+        'x'.repeat(300),
+        '%00',
+      )
+      .map((id) => ({
+        method: 'GET',
+        path: `/api/v1/invoices/${encodeURIComponent(id)}`,
+        headers: {},
+      })),
+    fc
+      .constantFrom(
+        'limit=0',
+        'limit=101',
+        'limit=abc',
+        'status=nope',
+        'created_from=yesterday',
+        'cursor=%%%',
+        'bogus=1',
+      )
+      .map((q) => ({ method: 'GET', path: `/api/v1/invoices?${q}`, headers: {} })),
+    fc
+      .oneof(
+        fc.constant({ rules: { overpaid_action: 'maybe' } }),
+        fc.constant({ rules: { underpaid_tolerance_percent: '101' } }),
+        fc.constant({ wallets: { BTC: { key: 'not-an-xpub-at-all' } } }),
+        fc.constant({ confirmations: { BTC: -1 } }),
+        fc.constant({ enabled_currencies: ['NOPE'] }),
+        fc.constant({ success_url: 'javascript:alert(1)' }),
+      )
+      .map((b) => ({
+        method: 'PATCH',
+        path: `/api/v1/projects/${k.shopId}`,
+        body: JSON.stringify(b),
+        headers: json,
+      })),
+    fc
+      .constantFrom(
+        '',
+        'Bearer',
+        'Bearer wrong-key-0123456789',
+        'Basic abc',
+        `Token ${'x'.repeat(20)}`,
+      )
+      .map((auth) => ({
+        method: 'POST',
+        path: '/api/v1/invoices',
+        body: JSON.stringify({ shop_id: k.shopId, amount: '10' }),
+        headers: { ...json, authorization: auth },
+      })),
   );
 
   it('answers every malformed request with a clear 4xx and writes nothing', async () => {
@@ -139,10 +217,18 @@ describe('bad input', () => {
     for (const r of samples) {
       const res = await send(r.method, r.path, r.body, r.headers);
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      expect(res.status, `${r.method} ${r.path} ${r.body?.slice(0, 200)} -> ${res.text}`).toBeGreaterThanOrEqual(400);
-      expect(res.status, `${r.method} ${r.path} ${r.body?.slice(0, 200)} -> ${res.text}`).toBeLessThan(500);
+      expect(
+        res.status,
+        `${r.method} ${r.path} ${r.body?.slice(0, 200)} -> ${res.text}`,
+      ).toBeGreaterThanOrEqual(400);
+      expect(
+        res.status,
+        `${r.method} ${r.path} ${r.body?.slice(0, 200)} -> ${res.text}`,
+      ).toBeLessThan(500);
       const parsed = JSON.parse(res.text);
-      expect(String(parsed.error?.code), `${r.method} ${r.path} -> ${res.text}`).toMatch(/^[a-z_]+$/);
+      expect(String(parsed.error?.code), `${r.method} ${r.path} -> ${res.text}`).toMatch(
+        /^[a-z_]+$/,
+      );
       if (res.status === 400) expect(parsed.error.field, res.text).toBeTruthy();
     }
     expect(await counts()).toEqual(before);

@@ -16,9 +16,12 @@ class FakeClock {
 class MovableRates implements RateProvider {
   btcUsd = '60000';
   async rate(base: string, quote: string) {
-    if (base === 'BTC' && quote === 'USD') return { rate: this.btcUsd, source: 'test', fetchedAt: Date.now() };
-    if (base.startsWith('USDT') && quote === 'USD') return { rate: '1', source: 'test', fetchedAt: Date.now() };
-    if (base === 'LTC' && quote === 'USD') return { rate: '80', source: 'test', fetchedAt: Date.now() };
+    if (base === 'BTC' && quote === 'USD')
+      return { rate: this.btcUsd, source: 'test', fetchedAt: Date.now() };
+    if (base.startsWith('USDT') && quote === 'USD')
+      return { rate: '1', source: 'test', fetchedAt: Date.now() };
+    if (base === 'LTC' && quote === 'USD')
+      return { rate: '80', source: 'test', fetchedAt: Date.now() };
     throw new KassaError('rate_unavailable', `no fresh rate for ${base}/${quote}`, 'currency');
   }
 }
@@ -37,7 +40,10 @@ describe('invoice lifecycle through the native API (test mode)', () => {
   const clock = new FakeClock();
   const rates = new MovableRates();
   const admin = 'admin-token-for-tests-0123456789';
-  const env = { KASSA_ADMIN_TOKEN: admin, KASSA_DEMO_API_KEY: 'kassa_lifecycle_test_key_0123456789' };
+  const env = {
+    KASSA_ADMIN_TOKEN: admin,
+    KASSA_DEMO_API_KEY: 'kassa_lifecycle_test_key_0123456789',
+  };
 
   beforeAll(async () => {
     k = await startTestKassa(env, { clock, rates });
@@ -46,13 +52,24 @@ describe('invoice lifecycle through the native API (test mode)', () => {
 
   const create = (body: Record<string, unknown>, headers?: Record<string, string>) =>
     k.api('POST', '/api/v1/invoices', { shop_id: k.shopId, amount: '100.00', ...body }, headers);
-  const pay = (id: string, body: Record<string, unknown> = {}) => k.api('POST', `/api/v1/invoices/${id}/test-payments`, body);
+  const pay = (id: string, body: Record<string, unknown> = {}) =>
+    k.api('POST', `/api/v1/invoices/${id}/test-payments`, body);
 
   it('creates a timer invoice with a preselected currency: quote and address at once', async () => {
     const r = await create({ payment_currency: 'BTC' });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ status: 'created', amount: '100', currency: 'USD', test_mode: true });
-    expect(r.body.quote).toMatchObject({ currency: 'BTC', amount_due: '0.00166667', amount_due_units: '166667', rate: '60000' });
+    expect(r.body).toMatchObject({
+      status: 'created',
+      amount: '100',
+      currency: 'USD',
+      test_mode: true,
+    });
+    expect(r.body.quote).toMatchObject({
+      currency: 'BTC',
+      amount_due: '0.00166667',
+      amount_due_units: '166667',
+      rate: '60000',
+    });
     expect(r.body.quote.address).toMatch(/^test_btc_/);
     expect(Date.parse(r.body.expires_at) - Date.parse(r.body.created_at)).toBe(24 * 3600 * 1000);
     expect(r.body.link).toBe(`${k.url}/pay/${r.body.id}`);
@@ -63,10 +80,24 @@ describe('invoice lifecycle through the native API (test mode)', () => {
     const inv = (await create({ payment_currency: 'USDT_TRC20' })).body;
     const p = await pay(inv.id, { confirmed: false });
     expect(p.status).toBe(201);
-    expect(p.body.invoice).toMatchObject({ status: 'pending', received: '0', received_unconfirmed: '100' });
-    const c = await k.api('POST', `/api/v1/invoices/${inv.id}/test-payments/${p.body.payment.id}/confirm`);
-    expect(c.body).toMatchObject({ status: 'paid', received: '100', remaining: '0', context: null });
-    const events = (await k.api('GET', `/api/v1/invoices/${inv.id}/events`)).body.data.map((e: { type: string }) => e.type);
+    expect(p.body.invoice).toMatchObject({
+      status: 'pending',
+      received: '0',
+      received_unconfirmed: '100',
+    });
+    const c = await k.api(
+      'POST',
+      `/api/v1/invoices/${inv.id}/test-payments/${p.body.payment.id}/confirm`,
+    );
+    expect(c.body).toMatchObject({
+      status: 'paid',
+      received: '100',
+      remaining: '0',
+      context: null,
+    });
+    const events = (await k.api('GET', `/api/v1/invoices/${inv.id}/events`)).body.data.map(
+      (e: { type: string }) => e.type,
+    );
     expect(events).toEqual([
       'invoice.created',
       'invoice.quote_fixed',
@@ -80,7 +111,11 @@ describe('invoice lifecycle through the native API (test mode)', () => {
   it('shows a partial payment, its remainder, then paid after a top-up', async () => {
     const inv = (await create({ payment_currency: 'USDT_TRC20' })).body;
     const first = await pay(inv.id, { amount: '40.5' });
-    expect(first.body.invoice).toMatchObject({ status: 'partial', received: '40.5', remaining: '59.5' });
+    expect(first.body.invoice).toMatchObject({
+      status: 'partial',
+      received: '40.5',
+      remaining: '59.5',
+    });
     const second = await pay(inv.id);
     expect(second.body.invoice).toMatchObject({ status: 'paid', received: '100', remaining: '0' });
     const payments = (await k.api('GET', `/api/v1/invoices/${inv.id}/payments`)).body.data;
@@ -90,28 +125,49 @@ describe('invoice lifecycle through the native API (test mode)', () => {
   it('marks an overpayment and completes it under the default rule', async () => {
     const inv = (await create({ payment_currency: 'USDT_TRC20' })).body;
     const r = await pay(inv.id, { amount: '150' });
-    expect(r.body.invoice).toMatchObject({ status: 'overpaid', context: 'overpaid', resolution: 'completed', received: '150' });
+    expect(r.body.invoice).toMatchObject({
+      status: 'overpaid',
+      context: 'overpaid',
+      resolution: 'completed',
+      received: '150',
+    });
   });
 
   it('flags a late payment for the merchant and lets them complete it by hand', async () => {
     const inv = (await create({ payment_currency: 'USDT_TRC20', expires_in: 600 })).body;
     const r = await pay(inv.id, { late: true });
-    expect(r.body.invoice).toMatchObject({ status: 'paid', context: 'paid_late', resolution: null });
+    expect(r.body.invoice).toMatchObject({
+      status: 'paid',
+      context: 'paid_late',
+      resolution: null,
+    });
     const done = await k.api('POST', `/api/v1/invoices/${inv.id}/complete`);
     expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({ status: 'paid', context: 'paid_late', resolution: 'completed' });
+    expect(done.body).toMatchObject({
+      status: 'paid',
+      context: 'paid_late',
+      resolution: 'completed',
+    });
     const again = await k.api('POST', `/api/v1/invoices/${inv.id}/complete`);
     expect(again.status).toBe(409);
   });
 
   it('completes a late payment by rule when the project accepts them', async () => {
-    const patch = await k.api('PATCH', `/api/v1/projects/${k.shopId}`, { rules: { late_payment_action: 'accept' } });
+    const patch = await k.api('PATCH', `/api/v1/projects/${k.shopId}`, {
+      rules: { late_payment_action: 'accept' },
+    });
     expect(patch.status).toBe(200);
     expect(patch.body.rules.late_payment_action).toBe('accept');
     const inv = (await create({ payment_currency: 'USDT_TRC20' })).body;
     const r = await pay(inv.id, { late: true });
-    expect(r.body.invoice).toMatchObject({ status: 'paid', context: 'paid_late', resolution: 'completed' });
-    await k.api('PATCH', `/api/v1/projects/${k.shopId}`, { rules: { late_payment_action: 'manual' } });
+    expect(r.body.invoice).toMatchObject({
+      status: 'paid',
+      context: 'paid_late',
+      resolution: 'completed',
+    });
+    await k.api('PATCH', `/api/v1/projects/${k.shopId}`, {
+      rules: { late_payment_action: 'manual' },
+    });
   });
 
   it('cancels an open invoice, refuses to cancel a paid one, and treats later payments as late', async () => {
@@ -143,7 +199,9 @@ describe('invoice lifecycle through the native API (test mode)', () => {
     const after = await k.api('GET', `/api/v1/invoices/${inv.id}`);
     expect(after.body.status).toBe('refunded');
     const refunds = (await k.api('GET', `/api/v1/invoices/${inv.id}/refunds`)).body.data;
-    expect(refunds).toEqual([expect.objectContaining({ source: 'merchant', amount: '30', txid: 'abcdef0123456789' })]);
+    expect(refunds).toEqual([
+      expect.objectContaining({ source: 'merchant', amount: '30', txid: 'abcdef0123456789' }),
+    ]);
   });
 
   it('fixes a no-timer invoice rate at the customer choice, a timer invoice rate at creation', async () => {
@@ -209,7 +267,10 @@ describe('invoice lifecycle through the native API (test mode)', () => {
 
   it('lists with filters and cursor pagination', async () => {
     const api = (p: string) =>
-      fetch(k.url + p, { headers: { authorization: `Bearer ${k.apiKey}` } }).then(async (r) => ({ status: r.status, body: await r.json() }));
+      fetch(k.url + p, { headers: { authorization: `Bearer ${k.apiKey}` } }).then(async (r) => ({
+        status: r.status,
+        body: await r.json(),
+      }));
     const all: string[] = [];
     let cursor: string | null = null;
     do {
@@ -235,17 +296,24 @@ describe('invoice lifecycle through the native API (test mode)', () => {
     const adminApi = (method: string, p: string, body?: unknown) =>
       fetch(k.url + '/api/v1/admin' + p, {
         method,
-        headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${admin}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
         ...(body ? { body: JSON.stringify(body) } : {}),
       }).then(async (r) => ({ status: r.status, body: await r.json() }));
     const acc = await adminApi('POST', '/accounts', { name: 'Other merchant' });
     expect(acc.status).toBe(201);
     const key = await adminApi('POST', `/accounts/${acc.body.id}/keys`, { label: 'x' });
-    const proj = await adminApi('POST', `/accounts/${acc.body.id}/projects`, { name: 'Other shop' });
+    const proj = await adminApi('POST', `/accounts/${acc.body.id}/projects`, {
+      name: 'Other shop',
+    });
     expect(proj.status).toBe(201);
     expect(proj.body.secret_key).toBeTruthy();
     const mine = (await create({ payment_currency: 'USDT_TRC20' })).body;
-    const other = await fetch(`${k.url}/api/v1/invoices/${mine.id}`, { headers: { authorization: `Bearer ${key.body.key}` } });
+    const other = await fetch(`${k.url}/api/v1/invoices/${mine.id}`, {
+      headers: { authorization: `Bearer ${key.body.key}` },
+    });
     expect(other.status).toBe(404);
     const wrongShop = await fetch(`${k.url}/api/v1/invoices`, {
       method: 'POST',
@@ -254,9 +322,14 @@ describe('invoice lifecycle through the native API (test mode)', () => {
     });
     expect(wrongShop.status).toBe(404);
     expect((await adminApi('DELETE', `/keys/${key.body.id}`)).status).toBe(200);
-    const revoked = await fetch(`${k.url}/api/v1/invoices`, { headers: { authorization: `Bearer ${key.body.key}` } });
+    const revoked = await fetch(`${k.url}/api/v1/invoices`, {
+      headers: { authorization: `Bearer ${key.body.key}` },
+    });
     expect(revoked.status).toBe(401);
-    const noAdmin = await fetch(`${k.url}/api/v1/admin/accounts`, { method: 'POST', headers: { authorization: `Bearer ${k.apiKey}` } });
+    const noAdmin = await fetch(`${k.url}/api/v1/admin/accounts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${k.apiKey}` },
+    });
     expect(noAdmin.status).toBe(401);
   });
 

@@ -90,7 +90,9 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         ),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
-      expect((await k.ctx.store.payments.forInvoice(inv.id)).filter((p) => p.txid === base.txid)).toHaveLength(1);
+      expect(
+        (await k.ctx.store.payments.forInvoice(inv.id)).filter((p) => p.txid === base.txid),
+      ).toHaveLength(1);
     });
 
     it('creates one invoice for one order_id under concurrent requests', async () => {
@@ -122,7 +124,11 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const seen: string[] = [];
       let before: { createdAt: number; id: string } | undefined;
       for (;;) {
-        const page = await k.ctx.store.invoices.list({ accountId, limit: 4, ...(before ? { before } : {}) });
+        const page = await k.ctx.store.invoices.list({
+          accountId,
+          limit: 4,
+          ...(before ? { before } : {}),
+        });
         if (page.length === 0) break;
         seen.push(...page.map((i) => i.id));
         const last = page[page.length - 1]!;
@@ -130,9 +136,17 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       }
       expect(seen).toHaveLength(total);
       expect(new Set(seen).size).toBe(total);
-      const created = await k.ctx.store.invoices.list({ accountId, limit: 1000, statuses: ['created'] });
+      const created = await k.ctx.store.invoices.list({
+        accountId,
+        limit: 1000,
+        statuses: ['created'],
+      });
       expect(created.every((i) => i.status === 'created')).toBe(true);
-      const future = await k.ctx.store.invoices.list({ accountId, limit: 10, createdFrom: Date.now() + 60_000 });
+      const future = await k.ctx.store.invoices.list({
+        accountId,
+        limit: 10,
+        createdFrom: Date.now() + 60_000,
+      });
       expect(future).toHaveLength(0);
     });
 
@@ -140,7 +154,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const cursor = chainCursorStore(k.store.db);
       const chain = `TEST-${engine}`;
       expect(await cursor.load(chain)).toBeNull();
-      for (let h = 1; h <= 5; h++) await cursor.advance(chain, { height: h, hash: `h${h}`, parentHash: `h${h - 1}` });
+      for (let h = 1; h <= 5; h++)
+        await cursor.advance(chain, { height: h, hash: `h${h}`, parentHash: `h${h - 1}` });
       expect(await cursor.load(chain)).toEqual({ height: 5, hash: 'h5' });
       expect(await cursor.hashAt(chain, 3)).toBe('h3');
       await cursor.rewind(chain, 4);

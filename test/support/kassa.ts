@@ -16,7 +16,12 @@ export interface TestKassa extends Kassa {
   readonly secretKey: string;
   readonly dataDir: string;
   /** fetch against the native API with the demo key. */
-  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
 
@@ -54,7 +59,9 @@ export async function startTestKassa(
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...headers,
         },
-        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+        ...(body !== undefined
+          ? { body: typeof body === 'string' ? body : JSON.stringify(body) }
+          : {}),
       });
       const text = await res.text();
       let parsed: unknown = text;

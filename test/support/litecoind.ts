@@ -43,6 +43,8 @@ export interface LitecoindOptions {
   readonly args?: readonly string[];
   /** Blocks mined at start so the wallet has spendable coins (at least 101). */
   readonly initialBlocks?: number;
+  /** `cookie`: no rpcuser/rpcpassword, the node writes `.cookie` (rewritten on each start). */
+  readonly auth?: 'password' | 'cookie';
 }
 
 export interface Litecoind {
@@ -82,6 +84,9 @@ export async function startLitecoind(options: LitecoindOptions = {}): Promise<Li
   const rpcUser = 'kassa';
   const rpcPassword = `pw${Math.random().toString(36).slice(2)}`;
   const rpcUrl = `http://127.0.0.1:${rpcPort}`;
+  const cookie = options.auth === 'cookie';
+  const cookieFile = path.join(datadir, 'regtest', '.cookie');
+  const auth = cookie ? { cookieFile } : { user: rpcUser, password: rpcPassword };
   const args = [
     '-regtest',
     `-datadir=${datadir}`,
@@ -92,8 +97,7 @@ export async function startLitecoind(options: LitecoindOptions = {}): Promise<Li
     '-rpcbind=127.0.0.1',
     '-rpcallowip=127.0.0.1',
     `-rpcport=${rpcPort}`,
-    `-rpcuser=${rpcUser}`,
-    `-rpcpassword=${rpcPassword}`,
+    ...(cookie ? [] : [`-rpcuser=${rpcUser}`, `-rpcpassword=${rpcPassword}`]),
     `-bind=127.0.0.1:${p2pPort}`,
     '-listen=1',
     '-listenonion=0',
@@ -102,20 +106,12 @@ export async function startLitecoind(options: LitecoindOptions = {}): Promise<Li
     '-upnp=0',
     '-printtoconsole=0',
     '-rpcworkqueue=64',
+    // A small keypool: wallet creation otherwise derives 2,000 keys.
+    '-keypool=20',
     ...(options.args ?? []),
   ];
-  const node = new UtxoRpc({
-    url: rpcUrl,
-    user: rpcUser,
-    password: rpcPassword,
-    timeoutMs: 30_000,
-  });
-  const wallet = new UtxoRpc({
-    url: `${rpcUrl}/wallet/${WALLET}`,
-    user: rpcUser,
-    password: rpcPassword,
-    timeoutMs: 30_000,
-  });
+  const node = new UtxoRpc({ url: rpcUrl, ...auth, timeoutMs: 30_000 });
+  const wallet = new UtxoRpc({ url: `${rpcUrl}/wallet/${WALLET}`, ...auth, timeoutMs: 30_000 });
   let child: ChildProcess | null = null;
   let stderr = '';
 
@@ -194,7 +190,7 @@ export async function startLitecoind(options: LitecoindOptions = {}): Promise<Li
     rpcUser,
     rpcPassword,
     datadir,
-    cookieFile: path.join(datadir, 'regtest', '.cookie'),
+    cookieFile,
     rpcPort,
     node,
     wallet,

@@ -34,6 +34,8 @@ export interface RateReplay {
    * A route with a query wins over the bare path.
    */
   serve(route: string, answer: ReplayAnswer): void;
+  /** Forgets every route (unrouted requests get 404). */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,9 @@ export async function startRateReplay(): Promise<RateReplay> {
     requests,
     serve(route, answer) {
       routes.set(route, answer);
+    },
+    reset() {
+      routes.clear();
     },
     async close() {
       for (const t of timers) clearTimeout(t);

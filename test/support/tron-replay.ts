@@ -36,7 +36,15 @@ export interface TronReplay {
   close(): Promise<void>;
 }
 
-export async function startTronReplay(source: ReplaySource): Promise<TronReplay> {
+export interface ReplayOptions {
+  /** Delay before every answer, as a remote node or TronGrid would add. */
+  readonly latencyMs?: number;
+}
+
+export async function startTronReplay(
+  source: ReplaySource,
+  options: ReplayOptions = {},
+): Promise<TronReplay> {
   const requests: ReplayRequest[] = [];
   let limited = 0;
   let retryAfter: number | undefined;
@@ -49,7 +57,9 @@ export async function startTronReplay(source: ReplaySource): Promise<TronReplay>
       const apiKey = (req.headers['tron-pro-api-key'] as string | undefined) ?? null;
       const reply = (status: number, text: string, headers: Record<string, string> = {}) => {
         requests.push({ path: url.pathname, num, status, apiKey, at: Date.now() });
-        send(res, status, text, headers);
+        if (options.latencyMs)
+          setTimeout(() => send(res, status, text, headers), options.latencyMs);
+        else send(res, status, text, headers);
       };
       if (limited > 0) {
         limited -= 1;

@@ -23,7 +23,12 @@ export interface InvoiceMailStore {
   due(now: number, limit: number): Promise<InvoiceMail[]>;
   /** Moves the schedule on only if nobody else did since `expectedNextSendAt` (one sender wins). */
   claim(id: string, expectedNextSendAt: number, leaseUntil: number): Promise<boolean>;
-  update(id: string, patch: Partial<Pick<InvoiceMail, 'nextSendAt' | 'sentCount' | 'failures' | 'lastSentAt' | 'lastError'>>): Promise<void>;
+  update(
+    id: string,
+    patch: Partial<
+      Pick<InvoiceMail, 'nextSendAt' | 'sentCount' | 'failures' | 'lastSentAt' | 'lastError'>
+    >,
+  ): Promise<void>;
 }
 
 export interface OutgoingMail {

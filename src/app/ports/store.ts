@@ -1,12 +1,6 @@
 /** The storage the use cases need, as one unit of work per transaction. */
 import type { Account, Project } from '../../domain/project.js';
-import type {
-  Invoice,
-  InvoiceEvent,
-  Payment,
-  Quote,
-  Refund,
-} from '../../domain/invoice.js';
+import type { Invoice, InvoiceEvent, Payment, Quote, Refund } from '../../domain/invoice.js';
 import type { InvoiceStatus } from '../../domain/invoice-status.js';
 import type { WatchedAddress } from './chain.js';
 
@@ -93,7 +87,10 @@ export interface UnitOfWork {
     activate(id: string): Promise<void>;
     byAddress(chain: string, address: string): Promise<Quote[]>;
     /** Addresses to watch: quotes fixed at or after `since` whose invoice is still watched at `now`. */
-    watched(since: number, now: number): Promise<(WatchedAddress & { chain: string; fixedAt: number })[]>;
+    watched(
+      since: number,
+      now: number,
+    ): Promise<(WatchedAddress & { chain: string; fixedAt: number })[]>;
   };
   readonly payments: {
     /** Inserts unless (chain, txid, index) exists; returns whether it was new. */
@@ -102,7 +99,9 @@ export interface UnitOfWork {
     forInvoice(invoiceId: string): Promise<Payment[]>;
     update(
       id: string,
-      patch: Partial<Pick<Payment, 'blockHash' | 'blockHeight' | 'confirmations' | 'dropped' | 'rbf'>>,
+      patch: Partial<
+        Pick<Payment, 'blockHash' | 'blockHeight' | 'confirmations' | 'dropped' | 'rbf'>
+      >,
       at: number,
     ): Promise<void>;
     /** Mined, not dropped payments on `chain` whose confirmations may still matter. */
@@ -119,21 +118,48 @@ export interface UnitOfWork {
     forInvoice(invoiceId: string): Promise<Refund[]>;
   };
   readonly idempotency: {
-    get(accountId: string, key: string): Promise<{ requestHash: string; invoiceId: string } | undefined>;
+    get(
+      accountId: string,
+      key: string,
+    ): Promise<{ requestHash: string; invoiceId: string } | undefined>;
     /** Returns false when the key already exists. */
-    put(accountId: string, key: string, requestHash: string, invoiceId: string, at: number): Promise<boolean>;
+    put(
+      accountId: string,
+      key: string,
+      requestHash: string,
+      invoiceId: string,
+      at: number,
+    ): Promise<boolean>;
   };
   readonly addresses: {
     /** Next never-used index for the wallet. */
     nextIndex(projectId: string, chain: string, walletId: string): Promise<number>;
     /** An address whose invoice expired unpaid and whose cool-down is over. */
-    reusable(projectId: string, chain: string, walletId: string, now: number): Promise<AllocatedAddress | undefined>;
+    reusable(
+      projectId: string,
+      chain: string,
+      walletId: string,
+      now: number,
+    ): Promise<AllocatedAddress | undefined>;
     /** Number of allocated, never-paid addresses still waiting (the wallet's gap). */
     unusedCount(projectId: string, chain: string, walletId: string): Promise<number>;
     allocate(
-      a: AllocatedAddress & { projectId: string; chain: string; walletId: string; invoiceId: string; at: number },
+      a: AllocatedAddress & {
+        projectId: string;
+        chain: string;
+        walletId: string;
+        invoiceId: string;
+        at: number;
+      },
     ): Promise<boolean>;
-    reassign(projectId: string, chain: string, walletId: string, idx: number, invoiceId: string, at: number): Promise<boolean>;
+    reassign(
+      projectId: string,
+      chain: string,
+      walletId: string,
+      idx: number,
+      invoiceId: string,
+      at: number,
+    ): Promise<boolean>;
     /** Marks an unpaid invoice's addresses reusable after `at`; a paid one's are kept forever. */
     release(invoiceId: string, reusableAt: number): Promise<void>;
     markUsed(invoiceId: string): Promise<void>;

@@ -146,8 +146,9 @@ export function redact(url: string): string {
 }
 
 const RANGE_LIMIT_MESSAGE =
-  /range|too many|too large|limit|exceed|more than \d+|response size|max results|query timeout|block count/i;
-const RANGE_LIMIT_CODES = new Set([-32005, -32602, -32600, -32000, -32001, -32011, 35]);
+  /range|too many|too large|limit|exceed|more than \d+|response size|max results|block count/i;
+/** Geth, Erigon and Infura: "query returned more than 10000 results". */
+const LIMIT_EXCEEDED = -32005;
 
 /**
  * Whether the node answered an eth_getLogs with a JSON-RPC error about the
@@ -163,10 +164,10 @@ export function isRangeLimitError(err: unknown): boolean {
       message?: unknown;
       cause?: unknown;
     };
+    if (code === LIMIT_EXCEEDED) return true;
     const text = `${typeof details === 'string' ? details : ''} ${typeof message === 'string' ? message : ''}`;
-    if (typeof code === 'number' && RANGE_LIMIT_CODES.has(code) && RANGE_LIMIT_MESSAGE.test(text))
-      return true;
-    if (typeof code === 'number' && code === -32005) return true;
+    // A numeric code means the node itself answered, so the words are its reason.
+    if (typeof code === 'number' && code !== -1 && RANGE_LIMIT_MESSAGE.test(text)) return true;
     e = cause;
   }
   return false;

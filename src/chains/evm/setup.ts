@@ -43,7 +43,12 @@ export interface EvmSettings {
 /** The watcher for ETH and ERC-20 tokens, or null when no ETH_RPC_URL is configured. */
 export function createEvmWatcher(
   settings: EvmSettings,
-  deps: { ledger: PaymentLedger; watchList: WatchList; cursor: ChainCursorStore; logger?: WatcherLogger },
+  deps: {
+    ledger: PaymentLedger;
+    watchList: WatchList;
+    cursor: ChainCursorStore;
+    logger?: WatcherLogger;
+  },
 ): EvmWatcher | null {
   if (!settings.ETH_RPC_URL) return null;
   return new EvmWatcher({

@@ -198,10 +198,18 @@ export class EvmWatcher implements ChainWatcher {
     return to === head;
   }
 
+  /**
+   * Whether the node still has our cursor's chain. A node behind our cursor
+   * (a lagging backend behind a provider's load balancer) is compared at its
+   * own head and then simply waited for, not taken for a reorg.
+   */
   private async stillOnChain(cursor: BlockRef, head: number): Promise<boolean> {
-    if (head < cursor.height) return false;
-    const block = await this.rpc.block(cursor.height, false);
-    return block?.hash === cursor.hash;
+    const height = Math.min(head, cursor.height);
+    const expected =
+      height === cursor.height ? cursor.hash : await this.options.cursor.hashAt(ETH_CHAIN, height);
+    if (expected === null) return true;
+    const block = await this.rpc.block(height, false);
+    return block?.hash === expected;
   }
 
   /** Walks back to the last block both the node and the store agree on, and rewinds past it. */

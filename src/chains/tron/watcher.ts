@@ -155,7 +155,8 @@ export class TronWatcher implements ChainWatcher {
     let cur = await this.o.cursor.load(this.chain);
     if (!cur) {
       // A fresh install watches from the node's head; older blocks predate every invoice.
-      await this.processBlock(headBlock, head);
+      const first = await this.fetchBlock(head.height, headBlock);
+      if (first) await this.applyBlock(first);
       await this.o.ledger.tipChanged(this.chain, head.height);
       this.o.logger.info(
         { chain: this.chain, height: head.height },
@@ -174,7 +175,8 @@ export class TronWatcher implements ChainWatcher {
 
     // Fetch a few blocks (and their receipts) at once to hide the node's latency; apply them in order.
     let processed = 0;
-    while (this.running && cur.height < head.height && processed < this.batchSize) {
+    let stalled = false;
+    fetching: while (this.running && cur.height < head.height && processed < this.batchSize) {
       const from: number = cur.height + 1;
       const count = Math.min(this.lookahead, head.height - cur.height, this.batchSize - processed);
       const heights = Array.from({ length: count }, (_, i) => from + i);
@@ -182,10 +184,15 @@ export class TronWatcher implements ChainWatcher {
         heights.map((h) => this.fetchBlock(h, h === head.height ? headBlock : null)),
       );
       for (const f of fetched) {
-        if (!f) return false; // a load-balanced node behind its peers: try again next round
+        if (!f) {
+          // A load-balanced node behind its peers: wait a poll interval and try again.
+          stalled = true;
+          break fetching;
+        }
         if (f.header.parentHash !== cur.hash) {
-          await this.rollBack(cur.height);
-          return false;
+          if (await this.rollBack(cur.height)) return false; // rescan the new branch at once
+          stalled = true;
+          break fetching;
         }
         await this.applyBlock(f);
         cur = { height: f.header.height, hash: f.header.hash };
@@ -195,12 +202,7 @@ export class TronWatcher implements ChainWatcher {
     await this.o.ledger.tipChanged(this.chain, cur.height);
     if (cur.height > this.keepBlocks)
       await this.o.cursor.prune(this.chain, cur.height - this.keepBlocks);
-    return cur.height >= head.height;
-  }
-
-  private async processBlock(block: TronBlock, header: BlockHeader): Promise<void> {
-    const fetched = await this.fetchBlock(header.height, block);
-    if (fetched) await this.applyBlock(fetched);
+    return stalled || cur.height >= head.height;
   }
 
   /** The block at `height` (or `known`) with its credits read; null when the node lacks it. */
@@ -263,7 +265,7 @@ export class TronWatcher implements ChainWatcher {
    * The node's chain no longer contains our block at `fromHeight`: walk back
    * to the last block both agree on, orphan everything above it and rescan.
    */
-  private async rollBack(fromHeight: number): Promise<void> {
+  private async rollBack(fromHeight: number): Promise<boolean> {
     let forkAt: number | null = null;
     for (let h = fromHeight; h > fromHeight - this.keepBlocks && h >= 0; h--) {
       const stored = await this.o.cursor.hashAt(this.chain, h);
@@ -273,7 +275,7 @@ export class TronWatcher implements ChainWatcher {
       forkAt = h;
     }
     // Our blocks are all still on the node's chain: the mismatch came from a lagging node.
-    if (forkAt === null) return;
+    if (forkAt === null) return false;
     this.o.logger.warn(
       { chain: this.chain, fromHeight: forkAt, tip: fromHeight },
       'tron reorg: rolling back',
@@ -281,6 +283,7 @@ export class TronWatcher implements ChainWatcher {
     await this.o.ledger.blocksDisconnected(this.chain, forkAt);
     await this.o.cursor.rewind(this.chain, forkAt);
     this.state.height = forkAt - 1;
+    return true;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -16,7 +16,11 @@ export function bearerAuth(ctx: AppContext) {
     const accountId = m?.[1] ? await authenticate(ctx, m[1]) : null;
     if (!accountId) {
       return reply.status(401).send({
-        error: { code: 'unauthorized', message: 'missing or invalid API key', field: 'Authorization' },
+        error: {
+          code: 'unauthorized',
+          message: 'missing or invalid API key',
+          field: 'Authorization',
+        },
       });
     }
     req.accountId = accountId;

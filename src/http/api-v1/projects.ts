@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
-import { createAccount, createApiKey, createProject, revokeApiKey, updateProject, type ProjectInput } from '../../app/accounts.js';
+import {
+  createAccount,
+  createApiKey,
+  createProject,
+  revokeApiKey,
+  updateProject,
+  type ProjectInput,
+} from '../../app/accounts.js';
 import type { AppContext } from '../../app/context.js';
 import { projectOf } from '../../app/invoices.js';
 import type { Project } from '../../domain/project.js';
@@ -18,7 +25,10 @@ export function projectView(p: Project) {
     fail_url: p.failUrl,
     enabled_currencies: p.enabledCurrencies,
     wallets: Object.fromEntries(
-      Object.entries(p.wallets).map(([chain, w]) => [chain, { key: w.key, gap_limit: w.gapLimit, network: w.network ?? null }]),
+      Object.entries(p.wallets).map(([chain, w]) => [
+        chain,
+        { key: w.key, gap_limit: w.gapLimit, network: w.network ?? null },
+      ]),
     ),
     confirmations: p.confirmations,
     rules: {
@@ -45,18 +55,30 @@ export function projectInput(b: Static<typeof ProjectBody>): Partial<ProjectInpu
       wallets: Object.fromEntries(
         Object.entries(b.wallets).map(([chain, w]) => [
           chain,
-          { key: w.key, ...(w.gap_limit !== undefined && { gapLimit: w.gap_limit }), ...(w.network && { network: w.network }) },
+          {
+            key: w.key,
+            ...(w.gap_limit !== undefined && { gapLimit: w.gap_limit }),
+            ...(w.network && { network: w.network }),
+          },
         ]),
       ),
     }),
     ...(b.confirmations !== undefined && { confirmations: b.confirmations }),
     ...(r !== undefined && {
       rules: {
-        ...(r.underpaid_tolerance_percent !== undefined && { underpaidTolerancePercent: r.underpaid_tolerance_percent }),
-        ...(r.overpaid_tolerance_percent !== undefined && { overpaidTolerancePercent: r.overpaid_tolerance_percent }),
+        ...(r.underpaid_tolerance_percent !== undefined && {
+          underpaidTolerancePercent: r.underpaid_tolerance_percent,
+        }),
+        ...(r.overpaid_tolerance_percent !== undefined && {
+          overpaidTolerancePercent: r.overpaid_tolerance_percent,
+        }),
         ...(r.overpaid_action !== undefined && { overpaidAction: r.overpaid_action as RuleAction }),
-        ...(r.late_payment_action !== undefined && { latePaymentAction: r.late_payment_action as RuleAction }),
-        ...(r.expired_partial_action !== undefined && { expiredPartialAction: r.expired_partial_action as RuleAction }),
+        ...(r.late_payment_action !== undefined && {
+          latePaymentAction: r.late_payment_action as RuleAction,
+        }),
+        ...(r.expired_partial_action !== undefined && {
+          expiredPartialAction: r.expired_partial_action as RuleAction,
+        }),
       },
     }),
     ...(b.test_mode !== undefined && { testMode: b.test_mode }),
@@ -75,7 +97,14 @@ export async function projectRoutes(app: FastifyInstance, ctx: AppContext) {
   );
   r.patch(
     '/projects/:shopId',
-    { schema: { tags, summary: 'Change settings, wallets and rules', params: Params, body: ProjectBody } },
+    {
+      schema: {
+        tags,
+        summary: 'Change settings, wallets and rules',
+        params: Params,
+        body: ProjectBody,
+      },
+    },
     async (req) => {
       const project = await projectOf(ctx, req.accountId, req.params.shopId, 'shopId');
       return projectView(await updateProject(ctx, project, projectInput(req.body)));
@@ -87,13 +116,25 @@ export async function projectRoutes(app: FastifyInstance, ctx: AppContext) {
 export async function adminRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['operator'];
-  const AccountParams = Type.Object({ accountId: Type.String({ pattern: '^acc_[a-z0-9]{10,40}$' }) });
+  const AccountParams = Type.Object({
+    accountId: Type.String({ pattern: '^acc_[a-z0-9]{10,40}$' }),
+  });
   r.post(
     '/accounts',
-    { schema: { tags, body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }) } },
+    {
+      schema: {
+        tags,
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 200 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
     async (req, reply) => {
       const a = await createAccount(ctx, req.body.name);
-      return reply.status(201).send({ id: a.id, name: a.name, created_at: new Date(a.createdAt).toISOString() });
+      return reply
+        .status(201)
+        .send({ id: a.id, name: a.name, created_at: new Date(a.createdAt).toISOString() });
     },
   );
   r.post(
@@ -103,17 +144,33 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext) {
         tags,
         summary: 'Create an API key; the key is shown once',
         params: AccountParams,
-        body: Type.Optional(Type.Object({ label: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })),
+        body: Type.Optional(
+          Type.Object(
+            { label: Type.Optional(Type.String({ maxLength: 200 })) },
+            { additionalProperties: false },
+          ),
+        ),
       },
     },
     async (req, reply) => {
-      const { key, record } = await createApiKey(ctx, req.params.accountId, req.body?.label ?? null);
-      return reply.status(201).send({ id: record.id, key, prefix: record.prefix, label: record.label });
+      const { key, record } = await createApiKey(
+        ctx,
+        req.params.accountId,
+        req.body?.label ?? null,
+      );
+      return reply
+        .status(201)
+        .send({ id: record.id, key, prefix: record.prefix, label: record.label });
     },
   );
   r.delete(
     '/keys/:keyId',
-    { schema: { tags, params: Type.Object({ keyId: Type.String({ pattern: '^key_[a-z0-9]{10,40}$' }) }) } },
+    {
+      schema: {
+        tags,
+        params: Type.Object({ keyId: Type.String({ pattern: '^key_[a-z0-9]{10,40}$' }) }),
+      },
+    },
     async (req) => {
       await revokeApiKey(ctx, req.params.keyId);
       return { revoked: true };
@@ -126,7 +183,10 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext) {
         tags,
         summary: 'Create a project; its signing secret is shown once',
         params: AccountParams,
-        body: Type.Intersect([ProjectBody, Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) })]),
+        body: Type.Intersect([
+          ProjectBody,
+          Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }),
+        ]),
       },
     },
     async (req, reply) => {

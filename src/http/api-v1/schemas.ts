@@ -7,10 +7,17 @@ export const Amount = Type.String({
 });
 export const CurrencyCode = Type.String({ pattern: '^[A-Za-z0-9_]{2,12}$' });
 export const ShopId = Type.String({ pattern: '^[A-Za-z0-9_-]{4,64}$' });
-export const Email = Type.String({ maxLength: 254, pattern: '^[^@\\s]{1,64}@[^@\\s]{1,189}\\.[^@\\s]{1,60}$' });
+export const Email = Type.String({
+  maxLength: 254,
+  pattern: '^[^@\\s]{1,64}@[^@\\s]{1,189}\\.[^@\\s]{1,60}$',
+});
 export const InvoiceRef = Type.String({ pattern: '^(inv_[a-z0-9]{10,40}|(INV-)?[A-Za-z0-9]{8})$' });
 export const ErrorResponse = Type.Object({
-  error: Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }),
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    field: Type.Optional(Type.String()),
+  }),
 });
 
 export const CreateInvoiceBody = Type.Object(
@@ -30,7 +37,9 @@ export const CreateInvoiceBody = Type.Object(
     available_currencies: Type.Optional(Type.Array(CurrencyCode, { minItems: 1, maxItems: 20 })),
     locale: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('ru')])),
     metadata: Type.Optional(
-      Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 500 }), { maxProperties: 20 }),
+      Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 500 }), {
+        maxProperties: 20,
+      }),
     ),
     test_mode: Type.Optional(Type.Boolean()),
   },
@@ -55,12 +64,17 @@ export const RefundBody = Type.Object(
     amount: Amount,
     currency: CurrencyCode,
     address: Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_:-]+$' }),
-    txid: Type.Optional(Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_:-]+$' })),
+    txid: Type.Optional(
+      Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_:-]+$' }),
+    ),
   },
   { additionalProperties: false },
 );
 
-export const ChooseCurrencyBody = Type.Object({ currency: CurrencyCode }, { additionalProperties: false });
+export const ChooseCurrencyBody = Type.Object(
+  { currency: CurrencyCode },
+  { additionalProperties: false },
+);
 
 export const TestPaymentBody = Type.Object(
   {
@@ -75,7 +89,9 @@ const Wallet = Type.Object(
   {
     key: Type.String({ minLength: 10, maxLength: 500 }),
     gap_limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
-    network: Type.Optional(Type.Union([Type.Literal('mainnet'), Type.Literal('testnet'), Type.Literal('regtest')])),
+    network: Type.Optional(
+      Type.Union([Type.Literal('mainnet'), Type.Literal('testnet'), Type.Literal('regtest')]),
+    ),
   },
   { additionalProperties: false },
 );
@@ -91,9 +107,19 @@ export const ProjectBody = Type.Object(
     fail_url: Type.Optional(Type.Union([Url, Type.Null()])),
     enabled_currencies: Type.Optional(Type.Array(CurrencyCode, { maxItems: 20 })),
     wallets: Type.Optional(
-      Type.Record(Type.Union([Type.Literal('BTC'), Type.Literal('LTC'), Type.Literal('ETH'), Type.Literal('TRON')]), Wallet),
+      Type.Record(
+        Type.Union([
+          Type.Literal('BTC'),
+          Type.Literal('LTC'),
+          Type.Literal('ETH'),
+          Type.Literal('TRON'),
+        ]),
+        Wallet,
+      ),
     ),
-    confirmations: Type.Optional(Type.Record(CurrencyCode, Type.Integer({ minimum: 0, maximum: 1000 }))),
+    confirmations: Type.Optional(
+      Type.Record(CurrencyCode, Type.Integer({ minimum: 0, maximum: 1000 })),
+    ),
     rules: Type.Optional(
       Type.Object(
         {

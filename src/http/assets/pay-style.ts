@@ -3,12 +3,17 @@ export const PAY_CSS = String.raw`
 :root{color-scheme:light dark;--bg:#f4f5f7;--surface:#fff;--fg:#16181d;--muted:#4b5260;--line:#d5d9e0;--accent:#1f5bd8;--on-accent:#fff;--ok:#13734a;--ok-bg:#e3f5ec;--warn:#5c4300;--warn-bg:#fff4d6;--err:#b42318;--err-bg:#fdecea;--radius:12px}
 @media (prefers-color-scheme:dark){:root{--bg:#0f1115;--surface:#1a1d23;--fg:#eef0f3;--muted:#a9b0bc;--line:#343a45;--accent:#8db4ff;--on-accent:#0b1020;--ok:#6fe3a5;--ok-bg:#12301f;--warn:#ffe08a;--warn-bg:#3a2f0b;--err:#ffa198;--err-bg:#3d1512}}
 *{box-sizing:border-box}
+[hidden]{display:none!important}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 a{color:var(--accent)}
 .page{max-width:30rem;margin:0 auto;padding:1rem}
 .test-banner{margin:0;padding:.5rem 1rem;background:#ffd60a;color:#1a1a1a;font-weight:600;text-align:center;border-bottom:4px dashed #1a1a1a}
-.shop{display:flex;align-items:center;gap:.75rem;margin:.5rem 0 1rem}
+.page-head{padding-bottom:0}
+.shop{display:flex;align-items:center;gap:.75rem;margin:.5rem 0 0}
+.icon{position:relative;flex:none;width:28px;height:28px}
+.icon img{display:block}
+.icon .badge{position:absolute;right:-4px;bottom:-4px}
 .shop img,.monogram{width:2.5rem;height:2.5rem;border-radius:50%;flex:none;object-fit:cover}
 .monogram{display:grid;place-items:center;background:var(--accent);color:var(--on-accent);font-weight:700;font-size:1.1rem}
 .shop-name{font-weight:600;font-size:1.1rem;overflow-wrap:anywhere}
@@ -51,7 +56,6 @@ progress{width:100%;height:.6rem;accent-color:var(--accent)}
 .option{display:flex;align-items:center;gap:.75rem;padding:.7rem .75rem;border:1px solid var(--line);border-radius:8px;margin-bottom:.5rem;cursor:pointer}
 .option:has(input:checked){border-color:var(--accent);box-shadow:0 0 0 1px var(--accent)}
 .option input{width:1.2rem;height:1.2rem;accent-color:var(--accent);margin:0}
-.option img{width:1.75rem;height:1.75rem}
 .option small{display:block;color:var(--muted)}
 input[type=text]{width:100%;min-height:2.75rem;padding:.5rem .6rem;border:1px solid var(--muted);border-radius:8px;background:var(--surface);color:var(--fg);font:1rem ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 input[aria-invalid=true]{border-color:var(--err)}
@@ -64,5 +68,5 @@ label{display:block;margin-bottom:.25rem}
 footer{color:var(--muted);font-size:.85rem;text-align:center;padding:.5rem 0 2rem}
 footer nav{display:flex;justify-content:center;gap:1rem;margin-top:.5rem}
 .sr-only{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
-@media (min-width:40rem){.page{padding:2rem 1rem}}
+@media (min-width:40rem){.page{padding:1.5rem 1rem}.page-head{padding-bottom:0}}
 `;

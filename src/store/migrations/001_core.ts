@@ -90,7 +90,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('active', 'integer', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('quotes_invoice').on('quotes').column('invoice_id').execute();
-  await db.schema.createIndex('quotes_chain_address').on('quotes').columns(['chain', 'address']).execute();
+  await db.schema
+    .createIndex('quotes_chain_address')
+    .on('quotes')
+    .columns(['chain', 'address'])
+    .execute();
   await db.schema.createIndex('quotes_fixed_at').on('quotes').column('fixed_at').execute();
 
   await db.schema
@@ -104,6 +108,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('allocated_at', 'bigint', (c) => c.notNull())
     .addColumn('reusable_at', 'bigint')
     .addPrimaryKeyConstraint('address_allocations_pk', ['project_id', 'chain', 'wallet_id', 'idx'])
+    .execute();
+  await db.schema
+    .createIndex('address_allocations_invoice')
+    .on('address_allocations')
+    .column('invoice_id')
     .execute();
 
   await db.schema
@@ -141,7 +150,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('data', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('events_invoice').on('events').columns(['invoice_id', 'id']).execute();
+  await db.schema
+    .createIndex('events_invoice')
+    .on('events')
+    .columns(['invoice_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('refunds')

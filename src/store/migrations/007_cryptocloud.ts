@@ -45,7 +45,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_error', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('invoice_mails_due').on('invoice_mails').column('next_send_at').execute();
+  await db.schema
+    .createIndex('invoice_mails_due')
+    .on('invoice_mails')
+    .column('next_send_at')
+    .execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -31,6 +31,7 @@ async function adminQuery(sql: string): Promise<void> {
   } catch (e) {
     throw new Error(
       `PostgreSQL is required at ${PG_ADMIN_URL} for the callback tests: ${(e as Error).message}`,
+      { cause: e },
     );
   }
   try {

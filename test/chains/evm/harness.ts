@@ -34,9 +34,9 @@ export const token = loadTestToken();
 /** The merchant's wallet: a seed other than anvil's, known only through its account xpub. */
 const MERCHANT_MNEMONIC =
   'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
-export const MERCHANT_XPUB = HDKey.fromMasterSeed(mnemonicToSeedSync(MERCHANT_MNEMONIC)).derive(
-  "m/44'/60'/0'",
-).publicExtendedKey;
+const merchantRoot = HDKey.fromMasterSeed(mnemonicToSeedSync(MERCHANT_MNEMONIC));
+export const merchantAccountKey = (path: string) => merchantRoot.derive(path).publicExtendedKey;
+export const MERCHANT_XPUB = merchantAccountKey("m/44'/60'/0'");
 
 export function merchantAddress(index: number): Address {
   const eth = cryptoCurrency('ETH')!;

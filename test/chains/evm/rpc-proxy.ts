@@ -17,6 +17,8 @@ export interface RpcProxy {
   readonly url: string;
   /** Largest eth_getLogs range let through; wider ones get a provider-style error. */
   maxLogRange: number;
+  /** Reports a head this many blocks lower, like a lagging backend of a provider. */
+  lagBlocks: number;
   /** eth_getLogs calls seen, as [from, to]. */
   readonly logRanges: [number, number][];
   down(): Promise<void>;
@@ -27,7 +29,21 @@ export interface RpcProxy {
 export async function startRpcProxy(target: string, port = 0): Promise<RpcProxy> {
   const sockets = new Set<Socket>();
   const logRanges: [number, number][] = [];
-  const state = { maxLogRange: Number.POSITIVE_INFINITY };
+  const state = { maxLogRange: Number.POSITIVE_INFINITY, lagBlocks: 0 };
+
+  /** Applies the configured lag to eth_blockNumber answers. */
+  const lagged = (requests: JsonRpcRequest[], text: string): string => {
+    if (state.lagBlocks === 0 || !requests.some((r) => r.method === 'eth_blockNumber')) return text;
+    const parsed = JSON.parse(text) as
+      { id: unknown; result?: string } | { id: unknown; result?: string }[];
+    const lagIds = new Set(requests.filter((r) => r.method === 'eth_blockNumber').map((r) => r.id));
+    for (const answer of Array.isArray(parsed) ? parsed : [parsed]) {
+      if (lagIds.has(answer.id) && answer.result) {
+        answer.result = `0x${Math.max(0, Number(answer.result) - state.lagBlocks).toString(16)}`;
+      }
+    }
+    return JSON.stringify(parsed);
+  };
 
   const tooWide = (req: JsonRpcRequest) => {
     if (req.method !== 'eth_getLogs') return null;
@@ -39,7 +55,12 @@ export async function startRpcProxy(target: string, port = 0): Promise<RpcProxy>
     return {
       jsonrpc: '2.0',
       id: req.id,
-      error: { code: -32005, message: `query exceeds max block range ${state.maxLogRange}` },
+      // Alchemy's wording and code for the same refusal.
+      error: {
+        code: -32602,
+        message:
+          'Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range and no limit on the response size, or you can request any block range with a cap of 10K logs in the response.',
+      },
     };
   };
 
@@ -71,7 +92,7 @@ export async function startRpcProxy(target: string, port = 0): Promise<RpcProxy>
       forward(target, body).then(
         (text) => {
           res.setHeader('content-type', 'application/json');
-          res.end(text);
+          res.end(lagged(requests, text));
         },
         () => res.destroy(),
       );
@@ -104,6 +125,12 @@ export async function startRpcProxy(target: string, port = 0): Promise<RpcProxy>
     },
     set maxLogRange(v: number) {
       state.maxLogRange = v;
+    },
+    get lagBlocks() {
+      return state.lagBlocks;
+    },
+    set lagBlocks(v: number) {
+      state.lagBlocks = v;
     },
     logRanges,
     down: shut,

@@ -203,6 +203,30 @@ describe('EVM watcher: restarts', () => {
 });
 
 describe('EVM watcher: provider limits', () => {
+  it('waits for a node that reports a head behind its cursor instead of rolling payments back', async () => {
+    const rpc = await proxy();
+    const { ledger, watchList, startWatcher, caughtUp } = await setup({ url: rpc.url });
+    const address = fresh();
+    watchList.watch(address, 'ETH');
+    const watcher = await startWatcher();
+    const txid = await sendEth(chain, address, 42n);
+    await mine(chain, 2);
+    await caughtUp();
+    const height = ledger.payments.get(`${txid}:-1`)?.blockHeight;
+    expect(height).toBeTypeOf('number');
+
+    rpc.lagBlocks = 3;
+    await waitFor('the lagging head to be seen', () => watcher.health().nodeHeight! < ledger.tip);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ledger.calls.filter((c) => c.startsWith('disconnect'))).toEqual([]);
+    expect(ledger.payments.get(`${txid}:-1`)?.blockHeight).toBe(height);
+
+    rpc.lagBlocks = 0;
+    await mine(chain, 2);
+    await caughtUp();
+    expect(ledger.calls.filter((c) => c.startsWith('disconnect'))).toEqual([]);
+  });
+
   it('splits eth_getLogs ranges the provider refuses, and still sees every transfer', async () => {
     const rpc = await proxy();
     const { ledger, watchList, startWatcher, caughtUp } = await setup({

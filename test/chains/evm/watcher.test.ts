@@ -58,7 +58,7 @@ async function setup(overrides: Partial<EvmWatcherOptions> = {}) {
   return { ledger, watchList, cursor, options, startWatcher };
 }
 
-const some = <T>(items: T[]) => (items.length > 0 ? items : undefined);
+const some = <T>(items: T[]) => (items.length > 0 ? (items as [T, ...T[]]) : undefined);
 const fresh = () => merchantAddress(nextIndex++);
 const caughtUp = async (ledger: RecordingLedger) => {
   const head = await headHeight(chain);

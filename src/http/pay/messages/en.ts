@@ -100,6 +100,10 @@ export const en = {
   refund_requested: 'Refund requested to {address} on {time}. The shop sends it from its own wallet.',
   refund_invalid: 'This is not a valid {network} address. Check it and try again.',
 
+  error_state: 'This is no longer possible: the invoice has changed. Reload the page.',
+  error_currency: 'This coin is not available for this invoice. Choose another one.',
+  error_rate: 'The exchange rate is unavailable right now. Try again in a minute.',
+  error_request: 'The request was not understood. Reload the page and try again.',
   form_error: 'That did not work: {message}',
 
   test_title: 'Test mode: simulate a payment',

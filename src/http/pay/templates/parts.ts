@@ -55,10 +55,11 @@ export function copyField(opts: {
   big?: boolean;
 }): Html {
   return html`<div class="field">
-    <span class="field-label" id="${opts.id}-label">${opts.label}</span>
+    <span class="field-label">${opts.label}</span>
     <div class="copy-row">
-      <output class="value${opts.big ? ' big' : ''}" id="${opts.id}" aria-labelledby="${opts.id}-label"
-        data-value="${opts.value}">${opts.display ?? opts.value}</output>
+      <code class="value${opts.big ? ' big' : ''}" id="${opts.id}" data-value="${opts.value}"
+        >${opts.display ?? opts.value}</code
+      >
       <button type="button" class="copy" data-copy="${opts.value}" data-copied="${opts.copied}"
         aria-label="${opts.copyLabel}" hidden>${opts.copyText}</button>
     </div>

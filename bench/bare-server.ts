@@ -1,0 +1,7 @@
+/** A bare Fastify JSON route: the baseline Kassa's own HTTP figures are compared with. */
+import Fastify from 'fastify';
+
+const app = Fastify();
+app.post('/echo', async (req) => ({ ok: true, body: req.body }));
+app.get('/healthz', async () => ({ status: 'ok' }));
+await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });

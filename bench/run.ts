@@ -1,0 +1,16 @@
+/** `npm run bench`: every benchmark in one run, figures printed. */
+import { benchCore } from './core.js';
+
+const benches: [string, () => Promise<Record<string, string | number>>][] = [['invoice core', benchCore]];
+
+for (const [name, run] of benches) {
+  const started = Date.now();
+  try {
+    const figures = await run();
+    console.log(`\n== ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    for (const [k, v] of Object.entries(figures)) console.log(`  ${k}: ${v}`);
+  } catch (e) {
+    console.log(`\n== ${name}: FAILED ${(e as Error).message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * CryptoCloud's response shapes, built from the native invoice view. Amounts
+ * are JSON numbers (CryptoCloud clients parse them as floats) written from the
+ * exact decimal text; fees are 0 because a self-hosted gateway takes none.
+ */
+import { createHash } from 'node:crypto';
+import type { AppContext } from '../../app/context.js';
+import type { InvoiceView } from '../../app/invoice-view.js';
+import { cryptoCloudStatus } from '../../callbacks/vocabulary.js';
+import { cryptoCurrency, type CryptoCurrency } from '../../domain/currencies.js';
+import { formatDecimal, formatUnits, parseDecimal, unitsToPrice, type Decimal } from '../../domain/money.js';
+import type { Project } from '../../domain/project.js';
+import { JsonDecimal } from './body.js';
+
+/** "2023-01-01 12:00:00.000000", UTC, as CryptoCloud writes times. */
+export function ccTime(iso: string | null): string | null {
+  if (iso === null) return null;
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${iso.slice(20, 23)}000`;
+}
+
+/** A JSON number from exact decimal text; always with a point, as CryptoCloud's floats print. */
+export function num(text: string): JsonDecimal {
+  const canonical = formatDecimal(parseDecimal(text, 40, 40));
+  return new JsonDecimal(canonical.includes('.') ? canonical : `${canonical}.0`);
+}
+
+const ZERO = new JsonDecimal('0.0');
+
+/**
+ * CryptoCloud project ids are integers (typed clients parse them so); a shop id
+ * is text, so the face shows a stable number derived from it, and the text as `shop_id`.
+ */
+export function projectNumber(shopId: string): number {
+  return Number.parseInt(createHash('sha256').update(shopId).digest('hex').slice(0, 12), 16);
+}
+
+export function ccProject(p: Project | undefined, shopId: string) {
+  return {
+    id: projectNumber(shopId),
+    shop_id: shopId,
+    name: p?.name ?? '',
+    fail: p?.failUrl ?? null,
+    success: p?.successUrl ?? null,
+    logo: p?.logoUrl ?? null,
+  };
+}
+
+function icons(publicUrl: string, c: CryptoCurrency) {
+  const base = `${publicUrl}/assets/icons`;
+  const coin = `${base}/${c.symbol.toLowerCase()}.svg`;
+  const networkIcon =
+    c.network.code === 'ERC20' ? `${base}/network-erc20.svg` : c.network.code === 'TRC20' ? `${base}/network-trc20.svg` : coin;
+  const native = c.code === c.symbol;
+  return { coin, networkIcon, tokenBadge: native ? null : networkIcon };
+}
+
+/** The currency object inside invoices (seed shape). */
+export function ccInvoiceCurrency(publicUrl: string, c: CryptoCurrency) {
+  const i = icons(publicUrl, c);
+  return {
+    id: c.id,
+    code: c.symbol,
+    fullcode: c.code,
+    network: { code: c.network.code, id: c.network.id, icon: i.networkIcon, fullname: c.network.fullname },
+    name: c.name,
+    is_email_required: false,
+    stablecoin: c.stablecoin,
+    icon_base: i.coin,
+    icon_network: i.tokenBadge,
+    icon_qr: i.coin,
+    order: c.order,
+  };
+}
+
+/** The currency object of static wallets and balances (`short_code`, `obj_network`, `enable`). */
+export function ccWalletCurrency(publicUrl: string, c: CryptoCurrency, enabled: boolean) {
+  const i = icons(publicUrl, c);
+  return {
+    id: c.id,
+    code: c.code,
+    short_code: c.symbol,
+    name: c.name,
+    is_email_required: false,
+    stablecoin: c.stablecoin,
+    icon_base: i.coin,
+    icon_network: i.tokenBadge,
+    icon_qr: i.coin,
+    order: c.order,
+    obj_network: { code: c.network.code, id: c.network.id, icon: i.networkIcon, fullname: c.network.fullname },
+    enable: enabled,
+  };
+}
+
+/** USD values for display, from the rate source; null when no fresh rate exists. Cached per request. */
+export class UsdPricer {
+  private readonly cache = new Map<string, Promise<Decimal | null>>();
+
+  constructor(private readonly ctx: AppContext) {}
+
+  /** Price of one `code` in USD (crypto), or of one USD in `code` (fiat). */
+  private rate(base: string, quote: string): Promise<Decimal | null> {
+    const key = `${base}/${quote}`;
+    let r = this.cache.get(key);
+    if (!r) {
+      r = this.ctx.rates.rate(base, quote).then(
+        (x) => parseDecimal(x.rate, 30, 30),
+        () => null,
+      );
+      this.cache.set(key, r);
+    }
+    return r;
+  }
+
+  /** A price in `currency` (fiat, or crypto for static-wallet payments) in USD, to the nearest cent. */
+  async price(amount: string, currency: string): Promise<JsonDecimal | null> {
+    if (currency === 'USD') return num(amount);
+    const c = cryptoCurrency(currency);
+    if (c) return this.crypto(priceUnits(amount, c), c);
+    // Rates price coins, not fiat pairs: USD per `currency` is crossed through a coin priced in both.
+    for (const bridge of BRIDGE_COINS) {
+      const [inUsd, inFiat] = await Promise.all([this.rate(bridge, 'USD'), this.rate(bridge, currency)]);
+      if (!inUsd || !inFiat || inFiat.units === 0n) continue;
+      const a = parseDecimal(amount, 30, 30);
+      const n = a.units * inUsd.units * 10n ** BigInt(2 + inFiat.scale);
+      const d = 10n ** BigInt(a.scale + inUsd.scale) * inFiat.units;
+      return num(formatUnits((2n * n + d) / (2n * d), 2));
+    }
+    return null;
+  }
+
+  /** Smallest units of crypto `c` in USD, to the cent. */
+  async crypto(units: bigint, c: CryptoCurrency): Promise<JsonDecimal | null> {
+    if (units === 0n) return ZERO;
+    const r = await this.rate(c.code, 'USD');
+    return r ? num(formatDecimal(unitsToPrice(units, c.decimals, r, 2))) : null;
+  }
+}
+
+const BRIDGE_COINS = ['BTC', 'ETH', 'USDT_TRC20'];
+
+function priceUnits(amount: string, c: CryptoCurrency): bigint {
+  const d = parseDecimal(amount, 40, 40);
+  return d.scale <= c.decimals ? d.units * 10n ** BigInt(c.decimals - d.scale) : d.units / 10n ** BigInt(d.scale - c.decimals);
+}
+
+/** CryptoCloud's `invoice_status`: "success" once paid (what CMS modules check), else the state. */
+function invoiceStatus(status: string): string {
+  return status === 'paid' || status === 'overpaid' ? 'success' : status;
+}
+
+export interface FormatContext {
+  readonly ctx: AppContext;
+  readonly usd: UsdPricer;
+  readonly project: (shopId: string) => Promise<Project | undefined>;
+}
+
+/** An invoice as `create` returns it. */
+export async function ccCreatedInvoice(f: FormatContext, v: InvoiceView) {
+  const q = v.quote;
+  const c = q ? cryptoCurrency(q.currency) : undefined;
+  const amountUsd = await f.usd.price(v.amount, v.currency);
+  return {
+    uuid: v.uuid,
+    created: ccTime(v.created_at),
+    address: q?.address ?? '',
+    expiry_date: ccTime(v.expires_at),
+    side_commission: 'client',
+    side_commission_cc: 'client',
+    amount: q ? num(q.amount_due) : amountUsd,
+    amount_usd: amountUsd,
+    amount_in_fiat: num(v.amount),
+    fee: ZERO,
+    fee_usd: ZERO,
+    service_fee: ZERO,
+    service_fee_usd: ZERO,
+    type_payments: 'crypto',
+    fiat_currency: v.currency,
+    status: cryptoCloudStatus(v),
+    is_email_required: false,
+    link: v.link,
+    invoice_id: null,
+    currency: c ? ccInvoiceCurrency(f.ctx.settings.publicUrl, c) : null,
+    project: ccProject(await f.project(v.shop_id), v.shop_id),
+    test_mode: v.test_mode,
+  };
+}
+
+/** An invoice as `info` and `list` return it: what was received, and the state CMS modules check. */
+export async function ccInvoiceInfo(f: FormatContext, v: InvoiceView) {
+  const base = await ccCreatedInvoice(f, v);
+  const c = v.quote ? cryptoCurrency(v.quote.currency) : undefined;
+  const received = BigInt(v.received_units);
+  const remaining = BigInt(v.remaining_units);
+  const status = base.status;
+  const identify = v.metadata?.identify;
+  return {
+    ...base,
+    received: num(v.received),
+    received_usd: c ? await f.usd.crypto(received, c) : ZERO,
+    to_surcharge: num(v.remaining),
+    to_surcharge_usd: c ? await f.usd.crypto(remaining, c) : ZERO,
+    order_id: v.order_id ?? identify ?? null,
+    invoice_status: invoiceStatus(status),
+    date_finished: status === 'paid' || status === 'overpaid' ? ccTime(v.updated_at) : null,
+  };
+}
