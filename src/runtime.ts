@@ -21,7 +21,11 @@ import { SECRET_SETTINGS, type Config } from './config.js';
 import { buildServer } from './http/server.js';
 import { cryptoCloudFace } from './http/cryptocloud/index.js';
 import { InvoiceMailScheduler } from './app/invoice-mail.js';
-import { registerStaticWallets, StaticAwareWatchList, StaticWallets } from './app/static-wallets.js';
+import {
+  registerStaticWallets,
+  StaticAwareWatchList,
+  StaticWallets,
+} from './app/static-wallets.js';
 import { smtpMailer } from './mail/smtp-mailer.js';
 import { mailRepository } from './store/mail-repository.js';
 import { staticWalletRepository } from './store/static-wallet-repository.js';

@@ -1,5 +1,5 @@
 /** Invoice use cases: create, read, list, cancel, resolve, refund. */
-import { cryptoCurrency, isCryptoCurrency, priceDecimals } from '../domain/currencies.js';
+import { cryptoCurrency, fiatCurrency, isCryptoCurrency, priceDecimals } from '../domain/currencies.js';
 import { invalid, invalidState, KassaError, notFound } from '../domain/errors.js';
 import type {
   Invoice,
@@ -93,7 +93,8 @@ function validatePrice(input: CreateInvoiceInput): string {
   try {
     const d = parseDecimal(input.amount, 15, decimals);
     if (isZero(d)) throw invalid('amount', 'amount must be greater than zero');
-    return formatDecimal(d);
+    // Fiat prices keep their minor units ("100.00"); crypto prices their canonical form.
+    return formatDecimal(d, fiatCurrency(currency) ? decimals : 0);
   } catch (e) {
     if (e instanceof InvalidAmount) throw invalid('amount', `amount ${e.message}`);
     throw e;

@@ -27,6 +27,7 @@ export function shortInvoiceId(invoice: InvoiceView): string {
 export function cryptoCloudInvoice(invoice: InvoiceView): Record<string, unknown> {
   const q = invoice.quote;
   const c = q ? cryptoCurrency(q.currency) : undefined;
+  const status = cryptoCloudStatus(invoice);
   return {
     uuid: invoice.uuid,
     created: ccTime(invoice.created_at),
@@ -44,8 +45,10 @@ export function cryptoCloudInvoice(invoice: InvoiceView): Record<string, unknown
     received_unconfirmed_units: invoice.received_unconfirmed_units,
     remaining: invoice.remaining,
     remaining_units: invoice.remaining_units,
-    status: cryptoCloudStatus(invoice),
-    invoice_status: invoice.status,
+    status,
+    // What CryptoCloud CMS modules check: "success" once paid.
+    invoice_status: status === 'paid' || status === 'overpaid' ? 'success' : status,
+    native_status: invoice.status,
     context: invoice.context,
     resolution: invoice.resolution,
     order_id: invoice.order_id,

@@ -28,7 +28,6 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    disableRequestLogging: false,
   }) as unknown as FastifyInstance;
   app.setErrorHandler(nativeErrorHandler);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });

@@ -13,7 +13,13 @@ export function smtpMailer(smtpUrl: string): Mailer {
   const transport = nodemailer.createTransport(url.toString());
   return {
     async send(mail) {
-      await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+      await transport.sendMail({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+      });
     },
   };
 }

@@ -2,7 +2,7 @@
  * The callback outbox's write side: called inside the same transaction that
  * appends events, so an event and its deliveries commit together.
  */
-import type { Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { callbackFormat } from '../callbacks/formats.js';
 import { STATE_EVENT_TYPES, type EventData } from '../callbacks/format.js';
 import { newId, type CallbackTables, type DeliveriesTable } from './deliveries-repository.js';
@@ -11,7 +11,8 @@ import type { Database, EventsTable } from './schema.js';
 const INSERT_CHUNK = 100;
 
 export async function enqueueDeliveries(
-  trx: Transaction<Database>,
+  /** The transaction that appends `events` (a Kysely handle inside `transaction().execute`). */
+  trx: Kysely<Database>,
   events: readonly EventsTable[],
 ): Promise<void> {
   if (events.length === 0) return;

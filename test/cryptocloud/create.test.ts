@@ -19,7 +19,11 @@ describe('CryptoCloud invoice creation', () => {
   });
 
   it('creates an invoice from the documented curl request (amount as a JSON number)', async () => {
-    const r = await cc(k, '/v2/invoice/create', { amount: 100, shop_id: k.shopId, currency: 'USD' });
+    const r = await cc(k, '/v2/invoice/create', {
+      amount: 100,
+      shop_id: k.shopId,
+      currency: 'USD',
+    });
     expect(r.status).toBe(200);
     expect(r.body.status).toBe('success');
     const inv = r.body.result;
@@ -44,7 +48,9 @@ describe('CryptoCloud invoice creation', () => {
     });
     expect(rawNumber(r.text, 'amount_in_fiat')).toEqual(['100.0']);
     expect(rawNumber(r.text, 'amount_usd')).toEqual(['100.0']);
-    expect(inv.link).toBe(`${k.url}/pay/${(await k.ctx.store.invoices.byShortId(inv.uuid.slice(4)))!.id}`);
+    expect(inv.link).toBe(
+      `${k.url}/pay/${(await k.ctx.store.invoices.byShortId(inv.uuid.slice(4)))!.id}`,
+    );
     expect(inv.project).toMatchObject({ shop_id: k.shopId, name: 'Demo shop' });
     expect(Number.isInteger(inv.project.id)).toBe(true);
   });
@@ -96,7 +102,12 @@ describe('CryptoCloud invoice creation', () => {
     // 100.50 EUR at the demo 0.92 EUR per USD, rounded up to the cent.
     expect(rawNumber(r.text, 'amount_usd')).toEqual(['109.24']);
     const native = await k.api('GET', `/api/v1/invoices/${r.body.result.uuid}`);
-    expect(native.body).toMatchObject({ order_id: 'paymenter-42', locale: 'ru', amount: '100.5', currency: 'EUR' });
+    expect(native.body).toMatchObject({
+      order_id: 'paymenter-42',
+      locale: 'ru',
+      amount: '100.5',
+      currency: 'EUR',
+    });
   });
 
   it('accepts a form-encoded body with empty fields, as the Omnipay driver posts it', async () => {
@@ -169,8 +180,12 @@ describe('CryptoCloud invoice creation', () => {
     });
     expect(r.status).toBe(200);
     const id = r.body.result.uuid;
-    expect((await k.api('POST', `/api/v1/invoices/${id}/quote`, { currency: 'BTC' })).status).toBeGreaterThanOrEqual(400);
-    expect((await k.api('POST', `/api/v1/invoices/${id}/quote`, { currency: 'USDT_ERC20' })).status).toBe(200);
+    expect(
+      (await k.api('POST', `/api/v1/invoices/${id}/quote`, { currency: 'BTC' })).status,
+    ).toBeGreaterThanOrEqual(400);
+    expect(
+      (await k.api('POST', `/api/v1/invoices/${id}/quote`, { currency: 'USDT_ERC20' })).status,
+    ).toBe(200);
     const none = await cc(k, '/v2/invoice/create', {
       shop_id: k.shopId,
       amount: 10,
@@ -183,7 +198,11 @@ describe('CryptoCloud invoice creation', () => {
   it('prices in every one of the 25 fiat currencies of CryptoCloud', async () => {
     expect(FIAT_CURRENCIES).toHaveLength(25);
     for (const { code } of FIAT_CURRENCIES) {
-      const r = await cc(k, '/v2/invoice/create', { shop_id: k.shopId, amount: '1000', currency: code });
+      const r = await cc(k, '/v2/invoice/create', {
+        shop_id: k.shopId,
+        amount: '1000',
+        currency: code,
+      });
       expect(r.status, `${code}: ${r.text}`).toBe(200);
       expect(r.body.result.fiat_currency).toBe(code);
       expect(typeof r.body.result.amount_usd).toBe('number');
@@ -191,8 +210,16 @@ describe('CryptoCloud invoice creation', () => {
   });
 
   it('answers the same invoice for a repeated order_id', async () => {
-    const a = await cc(k, '/v2/invoice/create', { shop_id: k.shopId, amount: 5, order_id: 'same-order' });
-    const b = await cc(k, '/v2/invoice/create', { shop_id: k.shopId, amount: '5.00', order_id: 'same-order' });
+    const a = await cc(k, '/v2/invoice/create', {
+      shop_id: k.shopId,
+      amount: 5,
+      order_id: 'same-order',
+    });
+    const b = await cc(k, '/v2/invoice/create', {
+      shop_id: k.shopId,
+      amount: '5.00',
+      order_id: 'same-order',
+    });
     expect(b.body.result.uuid).toBe(a.body.result.uuid);
   });
 
@@ -208,8 +235,14 @@ describe('CryptoCloud invoice creation', () => {
       [{ shop_id: k.shopId, amount: 10, currency: 'XYZ' }, /currency/],
       [{ shop_id: other.shopId, amount: 10 }, /not found/],
       [{ shop_id: k.shopId, amount: 10, add_fields: { cryptocurrency: 'DOGE' } }, /DOGE/],
-      [{ shop_id: k.shopId, amount: 10, add_fields: { time_to_pay: { hours: 0, minutes: 0 } } }, /time_to_pay/],
-      [{ shop_id: k.shopId, amount: 10, add_fields: { email_to_send: 'not-an-email' } }, /email_to_send/],
+      [
+        { shop_id: k.shopId, amount: 10, add_fields: { time_to_pay: { hours: 0, minutes: 0 } } },
+        /time_to_pay/,
+      ],
+      [
+        { shop_id: k.shopId, amount: 10, add_fields: { email_to_send: 'not-an-email' } },
+        /email_to_send/,
+      ],
     ];
     for (const [body, msg] of cases) {
       const r = await cc(k, '/v2/invoice/create', body);
@@ -227,23 +260,39 @@ describe('CryptoCloud invoice creation', () => {
     const none = await cc(k, '/v2/invoice/create', { shop_id: k.shopId, amount: 1 }, { key: null });
     expect(none.status).toBe(401);
     expect(typeof none.body.detail).toBe('string');
-    const bad = await cc(k, '/v2/invoice/create', { shop_id: k.shopId, amount: 1 }, { key: 'eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.bad' });
+    const bad = await cc(
+      k,
+      '/v2/invoice/create',
+      { shop_id: k.shopId, amount: 1 },
+      { key: 'eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.bad' },
+    );
     expect(bad.status).toBe(401);
     expect(Object.keys(bad.body)).toEqual(['detail']);
   });
 
   it('serves the legacy v1 create and info, as cryptocloud.js (v1) calls them', async () => {
-    const created = await cc(k, '/v1/invoice/create', { shop_id: k.shopId, amount: 12.5, currency: 'GBP', order_id: 'v1-order' });
+    const created = await cc(k, '/v1/invoice/create', {
+      shop_id: k.shopId,
+      amount: 12.5,
+      currency: 'GBP',
+      order_id: 'v1-order',
+    });
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({ status: 'success', currency: 'GBP' });
     expect(created.body.invoice_id).toMatch(/^[A-Z0-9]{8}$/);
     expect(created.body.pay_url).toMatch(/\/pay\/inv_/);
     // cryptocloud.js sends GET /v1/invoice/info?uuid=INV-XXXXXXXX
-    const info = await cc(k, '/v1/invoice/info', undefined, { method: 'GET', query: `?uuid=INV-${created.body.invoice_id}` });
+    const info = await cc(k, '/v1/invoice/info', undefined, {
+      method: 'GET',
+      query: `?uuid=INV-${created.body.invoice_id}`,
+    });
     expect(info.body).toEqual({ status: 'success', status_invoice: 'created' });
     const bare = await cc(k, '/v1/invoice/info', { uuid: created.body.invoice_id });
     expect(bare.body.status_invoice).toBe('created');
-    const unknown = await cc(k, '/v1/invoice/info', undefined, { method: 'GET', query: '?uuid=INV-ZZZZZZZZ' });
+    const unknown = await cc(k, '/v1/invoice/info', undefined, {
+      method: 'GET',
+      query: '?uuid=INV-ZZZZZZZZ',
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.status).toBe('error');
   });

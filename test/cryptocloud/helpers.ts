@@ -33,7 +33,12 @@ export function phpForm(data: Record<string, unknown>): string {
   return out.join('&');
 }
 
-export async function cc(k: TestKassa, path: string, body?: unknown, opts: CcOptions = {}): Promise<CcResponse> {
+export async function cc(
+  k: TestKassa,
+  path: string,
+  body?: unknown,
+  opts: CcOptions = {},
+): Promise<CcResponse> {
   const headers: Record<string, string> = {};
   const key = opts.key === undefined ? k.apiKey : opts.key;
   if (key !== null) headers.authorization = `Token ${key}`;
@@ -66,10 +71,15 @@ export async function cc(k: TestKassa, path: string, body?: unknown, opts: CcOpt
 }
 
 /** A second merchant on the same Kassa, with its own key and shop. */
-export async function otherMerchant(k: TestKassa): Promise<{ apiKey: string; shopId: string; accountId: string }> {
+export async function otherMerchant(
+  k: TestKassa,
+): Promise<{ apiKey: string; shopId: string; accountId: string }> {
   const account = await createAccount(k.ctx, 'Other merchant');
   const { key } = await createApiKey(k.ctx, account.id, 'other');
-  const { project } = await createProject(k.ctx, account.id, { name: 'Other shop', testMode: true });
+  const { project } = await createProject(k.ctx, account.id, {
+    name: 'Other shop',
+    testMode: true,
+  });
   return { apiKey: key, shopId: project.id, accountId: account.id };
 }
 

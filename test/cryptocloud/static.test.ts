@@ -11,7 +11,12 @@ import { cc, ddmmyyyy, otherMerchant, rawNumber } from './helpers.js';
 describe('CryptoCloud static wallets', () => {
   let k: TestKassa;
   const today = ddmmyyyy(Date.now());
-  const transfer = (address: string, currency: string, amount: bigint, mined = true): ObservedTransfer => ({
+  const transfer = (
+    address: string,
+    currency: string,
+    amount: bigint,
+    mined = true,
+  ): ObservedTransfer => ({
     chain: 'test',
     txid: randomBytes(32).toString('hex'),
     index: 0,
@@ -22,7 +27,8 @@ describe('CryptoCloud static wallets', () => {
     blockHeight: mined ? 1 : null,
   });
   const listAll = async () =>
-    (await cc(k, '/v2/invoice/merchant/list', { start: today, end: today, limit: 100 })).body.result as {
+    (await cc(k, '/v2/invoice/merchant/list', { start: today, end: today, limit: 100 })).body
+      .result as {
       uuid: string;
       status: string;
       order_id: string | null;
@@ -37,36 +43,77 @@ describe('CryptoCloud static wallets', () => {
   });
 
   it('gives each customer one permanent address per currency', async () => {
-    const a = await cc(k, '/v2/invoice/static/create', { shop_id: k.shopId, currency: 'BTC', identify: 'user-7' });
+    const a = await cc(k, '/v2/invoice/static/create', {
+      shop_id: k.shopId,
+      currency: 'BTC',
+      identify: 'user-7',
+    });
     expect(a.status).toBe(200);
     expect(a.body.result.address).toMatch(/^test_btc_/);
-    expect(a.body.result.currency).toMatchObject({ id: 1, code: 'BTC', short_code: 'BTC', enable: true, obj_network: { code: 'BTC' } });
+    expect(a.body.result.currency).toMatchObject({
+      id: 1,
+      code: 'BTC',
+      short_code: 'BTC',
+      enable: true,
+      obj_network: { code: 'BTC' },
+    });
     expect(a.body.result.uuid).toEqual(expect.any(String));
-    const again = await cc(k, '/v2/invoice/static/create', { shop_id: k.shopId, currency: 'btc', identify: 'user-7' }, { as: 'form' });
+    const again = await cc(
+      k,
+      '/v2/invoice/static/create',
+      { shop_id: k.shopId, currency: 'btc', identify: 'user-7' },
+      { as: 'form' },
+    );
     expect(again.body.result.address).toBe(a.body.result.address);
-    const other = await cc(k, '/v2/invoice/static/create', { shop_id: k.shopId, currency: 'BTC', identify: 'user-8' });
+    const other = await cc(k, '/v2/invoice/static/create', {
+      shop_id: k.shopId,
+      currency: 'BTC',
+      identify: 'user-8',
+    });
     expect(other.body.result.address).not.toBe(a.body.result.address);
-    const usdt = await cc(k, '/v2/invoice/static/create', { shop_id: k.shopId, currency: 'USDT_TRC20', identify: 'user-7' });
-    expect(usdt.body.result.currency).toMatchObject({ id: 4, code: 'USDT_TRC20', short_code: 'USDT' });
+    const usdt = await cc(k, '/v2/invoice/static/create', {
+      shop_id: k.shopId,
+      currency: 'USDT_TRC20',
+      identify: 'user-7',
+    });
+    expect(usdt.body.result.currency).toMatchObject({
+      id: 4,
+      code: 'USDT_TRC20',
+      short_code: 'USDT',
+    });
     expect(usdt.body.result.address).not.toBe(a.body.result.address);
     // Chain watchers only report addresses on the watch list.
     expect(k.watchList.lookup('test', a.body.result.address)).toBeDefined();
   });
 
   it('never hands a static address to an invoice', async () => {
-    const w = await cc(k, '/v2/invoice/static/create', { shop_id: k.shopId, currency: 'LTC', identify: 'user-9' });
-    const inv = await cc(k, '/v2/invoice/create', { shop_id: k.shopId, amount: 10, add_fields: { cryptocurrency: 'LTC' } });
+    const w = await cc(k, '/v2/invoice/static/create', {
+      shop_id: k.shopId,
+      currency: 'LTC',
+      identify: 'user-9',
+    });
+    const inv = await cc(k, '/v2/invoice/create', {
+      shop_id: k.shopId,
+      amount: 10,
+      add_fields: { cryptocurrency: 'LTC' },
+    });
     expect(inv.body.result.address).not.toBe(w.body.result.address);
   });
 
   it('turns every payment to the address into its own paid record carrying identify as order_id', async () => {
-    const w = await cc(k, '/v2/invoice/static/create', { shop_id: k.shopId, currency: 'USDT_TRC20', identify: 'player-1' });
+    const w = await cc(k, '/v2/invoice/static/create', {
+      shop_id: k.shopId,
+      currency: 'USDT_TRC20',
+      identify: 'player-1',
+    });
     const address = w.body.result.address as string;
     const before = (await listAll()).length;
     const t1 = transfer(address, 'USDT_TRC20', 12_345_678n);
     await k.ledger.recordTransfer(t1);
     await k.ledger.recordTransfer(t1); // reported twice by the watcher: still one record
     await k.ledger.recordTransfer(transfer(address, 'USDT_TRC20', 5_000_000n));
+    // TRC-20 needs 19 confirmations: the watcher reports the tip moving on.
+    await k.ledger.tipChanged('test', 19);
     const after = await listAll();
     expect(after.length - before).toBe(2);
     const records = after.filter((x) => x.order_id === 'player-1');
@@ -74,24 +121,39 @@ describe('CryptoCloud static wallets', () => {
     expect(records.every((x) => x.status === 'paid' && x.address === address)).toBe(true);
     const info = await cc(k, '/v2/invoice/merchant/info', { uuids: records.map((x) => x.uuid) });
     expect(rawNumber(info.text, 'received').sort()).toEqual(['12.345678', '5.0']);
-    expect(info.body.result.map((x: { invoice_status: string }) => x.invoice_status)).toEqual(['success', 'success']);
+    expect(info.body.result.map((x: { invoice_status: string }) => x.invoice_status)).toEqual([
+      'success',
+      'success',
+    ]);
   });
 
   it('waits for confirmations before a static payment counts as paid', async () => {
-    const w = await cc(k, '/v2/invoice/static/create', { shop_id: k.shopId, currency: 'LTC', identify: 'slow-payer' });
+    const w = await cc(k, '/v2/invoice/static/create', {
+      shop_id: k.shopId,
+      currency: 'LTC',
+      identify: 'slow-payer',
+    });
     const t = transfer(w.body.result.address, 'LTC', 150_000_000n, false);
     await k.ledger.recordTransfer(t);
     const rec = (await listAll()).find((x) => x.order_id === 'slow-payer')!;
     expect(rec.status).toBe('created');
-    await k.ledger.recordTransfer({ ...t, blockHash: 'blk-mined', blockHeight: 5 });
-    await k.ledger.tipChanged('test', 6);
+    await k.ledger.recordTransfer({ ...t, blockHash: 'blk-mined', blockHeight: 50 });
+    expect(
+      (await cc(k, '/v2/invoice/merchant/info', { uuids: [rec.uuid] })).body.result[0].status,
+    ).toBe('created');
+    // LTC needs 2 confirmations.
+    await k.ledger.tipChanged('test', 51);
     const info = await cc(k, '/v2/invoice/merchant/info', { uuids: [rec.uuid] });
     expect(info.body.result[0].status).toBe('paid');
     expect(rawNumber(info.text, 'received')).toEqual(['1.5']);
   });
 
   it('ignores a transfer of another currency to a static address', async () => {
-    const w = await cc(k, '/v2/invoice/static/create', { shop_id: k.shopId, currency: 'ETH', identify: 'eth-only' });
+    const w = await cc(k, '/v2/invoice/static/create', {
+      shop_id: k.shopId,
+      currency: 'ETH',
+      identify: 'eth-only',
+    });
     const before = (await listAll()).length;
     await k.ledger.recordTransfer(transfer(w.body.result.address, 'USDT_ERC20', 1_000_000n));
     expect((await listAll()).length).toBe(before);

@@ -60,7 +60,7 @@ describe('invoice lifecycle through the native API (test mode)', () => {
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({
       status: 'created',
-      amount: '100',
+      amount: '100.00',
       currency: 'USD',
       test_mode: true,
     });

@@ -17,7 +17,10 @@ export async function shot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const axeSource = fs.readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
 
 interface AxeViolation {
   id: string;
@@ -37,7 +40,9 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
   )) as AxeViolation[];
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+    .map(
+      (v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`,
+    );
 }
 
 export async function expectAccessible(page: Page): Promise<void> {
@@ -61,11 +66,19 @@ export interface InvoiceBody {
   link: string;
   remaining: string;
   received: string;
-  quote: { currency: string; address: string; amount_due: string; payment_uri: string | null } | null;
+  quote: {
+    currency: string;
+    address: string;
+    amount_due: string;
+    payment_uri: string | null;
+  } | null;
   [k: string]: unknown;
 }
 
-export async function createInvoice(kassa: TestKassa, body: Record<string, unknown> = {}): Promise<InvoiceBody> {
+export async function createInvoice(
+  kassa: TestKassa,
+  body: Record<string, unknown> = {},
+): Promise<InvoiceBody> {
   const res = await kassa.api('POST', '/api/v1/invoices', {
     shop_id: kassa.shopId,
     amount: '100.00',
@@ -86,7 +99,9 @@ export async function getInvoice(kassa: TestKassa, id: string): Promise<InvoiceB
 export async function startShop(): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><html lang="en"><title>Shop</title><h1>Thank you for your order</h1><p>${req.url}</p>`);
+    res.end(
+      `<!doctype html><html lang="en"><title>Shop</title><h1>Thank you for your order</h1><p>${req.url}</p>`,
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -41,7 +41,11 @@ describe('payment page in chromium', () => {
   it('takes a customer from choosing a currency through a partial payment to paid and back to the shop', async () => {
     const { page } = browser;
     const seen = watchPage(page);
-    const invoice = await createInvoice(kassa, { order_id: 'ORDER-1001', description: 'Two bags of coffee', expires_in: 3600 });
+    const invoice = await createInvoice(kassa, {
+      order_id: 'ORDER-1001',
+      description: 'Two bags of coffee',
+      expires_in: 3600,
+    });
 
     await page.goto(invoice.link);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Choose how to pay');
@@ -62,7 +66,9 @@ describe('payment page in chromium', () => {
     expect(await page.locator('button[data-copy]').count()).toBe(2);
     await expect.poll(() => page.locator('button[data-copy]').first().isVisible()).toBe(true);
     expect(await page.locator('svg.qr').count()).toBe(1);
-    expect(await page.locator('[data-expires]').textContent()).toMatch(/^0?:?\d{2}:\d{2}$|^\d+:\d{2}:\d{2}$/);
+    expect(await page.locator('[data-expires]').textContent()).toMatch(
+      /^0?:?\d{2}:\d{2}$|^\d+:\d{2}:\d{2}$/,
+    );
     await shot(page, 'waiting');
     await expectAccessible(page);
 
@@ -72,7 +78,9 @@ describe('payment page in chromium', () => {
     const partial = await getInvoice(kassa, invoice.id);
     expect(partial.status).toBe('partial');
     expect(await page.locator('#amount').getAttribute('data-value')).toBe(partial.remaining);
-    expect(await page.locator('figure.qr-box a').getAttribute('href')).toBe(partial.quote?.payment_uri);
+    expect(await page.locator('figure.qr-box a').getAttribute('href')).toBe(
+      partial.quote?.payment_uri,
+    );
     expect(partial.quote?.payment_uri).toContain(`amount=${partial.remaining}`);
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
     await shot(page, 'partial');
@@ -83,14 +91,18 @@ describe('payment page in chromium', () => {
     expect(topUp.status, JSON.stringify(topUp.body)).toBe(201);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Paid, thank you!');
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
-    expect(await page.getByRole('link', { name: 'Return to Coffee Roasters' }).getAttribute('href')).toBe(`${shop.url}/thanks`);
+    expect(
+      await page.getByRole('link', { name: 'Return to Coffee Roasters' }).getAttribute('href'),
+    ).toBe(`${shop.url}/thanks`);
     await shot(page, 'paid');
     await expectAccessible(page);
 
     await page.waitForURL(`${shop.url}/thanks`, { timeout: 15_000 });
     expect(await page.locator('h1').textContent()).toBe('Thank you for your order');
 
-    const foreign = seen.requests.filter((u) => !u.startsWith(kassa.url) && !u.startsWith(shop.url));
+    const foreign = seen.requests.filter(
+      (u) => !u.startsWith(kassa.url) && !u.startsWith(shop.url),
+    );
     expect(foreign).toEqual([]);
     expect(seen.cspViolations).toEqual([]);
     expect(seen.requests.some((u) => u.endsWith(`/pay/${invoice.id}/events`))).toBe(true);
@@ -116,11 +128,15 @@ describe('payment page in chromium', () => {
     const invoice = await createInvoice(kassa, { payment_currency: 'LTC' });
     await page.goto(invoice.link);
     await page.getByRole('button', { name: 'Overpayment (+10%)' }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Paid, with more than the amount due');
+    await expect
+      .poll(() => page.locator('h1').textContent())
+      .toBe('Paid, with more than the amount due');
     const api = await getInvoice(kassa, invoice.id);
     expect(api.status).toBe('overpaid');
     // 100 USD at 80 USD/LTC = 1.25 LTC due; +10% = 0.125 LTC more.
-    expect((await page.locator('#status-line').textContent())?.replace(/\u00a0/g, ' ')).toContain('You sent 1.375 LTC, which is 0.125 LTC more than the 1.25 LTC due');
+    expect((await page.locator('#status-line').textContent())?.replace(/\u00a0/g, ' ')).toContain(
+      'You sent 1.375 LTC, which is 0.125 LTC more than the 1.25 LTC due',
+    );
     await shot(page, 'overpaid');
     await expectAccessible(page);
   });

@@ -66,4 +66,3 @@ export async function rateError(p: Promise<unknown>): Promise<KassaError> {
   expect((err as KassaError).code).toBe('rate_unavailable');
   return err as KassaError;
 }
-

@@ -1,18 +1,13 @@
 /** What the exchange sources read out of recorded and composed answers, via the replay server. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FIAT_CURRENCIES } from '../../src/domain/currencies.js';
 import { formatDecimal } from '../../src/domain/money.js';
 import { BitfinexSource } from '../../src/rates/bitfinex.js';
 import { CoinbaseSource } from '../../src/rates/coinbase.js';
-import { EcbSource } from '../../src/rates/ecb.js';
-import { ErApiSource } from '../../src/rates/er-api.js';
 import { KRAKEN_PAIRS, KrakenSource, splitKrakenPair } from '../../src/rates/kraken.js';
 import { RateSourceError, type RateSource, type SourcePrice } from '../../src/rates/source.js';
 import { fixture, startRateReplay, type RateReplay } from '../support/rate-replay.js';
 
 const TIMEOUT_MS = 300;
-const AUG_19_2024_NOON = Date.parse('2024-08-19T12:00:00Z');
-const SEP_25_2026_NOON = Date.parse('2026-09-25T12:00:00Z');
 
 let replay: RateReplay;
 beforeAll(async () => {
@@ -185,4 +180,3 @@ describe('Bitfinex parsing', () => {
     expect(err.message).toBe('Bitfinex error: 10020 symbol: invalid');
   });
 });
-

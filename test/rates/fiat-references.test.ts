@@ -2,11 +2,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIAT_CURRENCIES } from '../../src/domain/currencies.js';
 import { formatDecimal } from '../../src/domain/money.js';
-import { BitfinexSource } from '../../src/rates/bitfinex.js';
-import { CoinbaseSource } from '../../src/rates/coinbase.js';
 import { EcbSource } from '../../src/rates/ecb.js';
 import { ErApiSource } from '../../src/rates/er-api.js';
-import { KRAKEN_PAIRS, KrakenSource, splitKrakenPair } from '../../src/rates/kraken.js';
 import { RateSourceError, type RateSource, type SourcePrice } from '../../src/rates/source.js';
 import { fixture, startRateReplay, type RateReplay } from '../support/rate-replay.js';
 

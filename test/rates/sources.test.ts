@@ -4,14 +4,12 @@
  * normal, API-error, malformed, empty, slow, 429 and 5xx answers.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FIAT_CURRENCIES } from '../../src/domain/currencies.js';
-import { formatDecimal } from '../../src/domain/money.js';
 import { BitfinexSource } from '../../src/rates/bitfinex.js';
 import { CoinbaseSource } from '../../src/rates/coinbase.js';
 import { EcbSource } from '../../src/rates/ecb.js';
 import { ErApiSource } from '../../src/rates/er-api.js';
-import { KRAKEN_PAIRS, KrakenSource, splitKrakenPair } from '../../src/rates/kraken.js';
-import { RateSourceError, type RateSource, type SourcePrice } from '../../src/rates/source.js';
+import { KrakenSource } from '../../src/rates/kraken.js';
+import { RateSourceError, type RateSource } from '../../src/rates/source.js';
 import { fixture, startRateReplay, type RateReplay } from '../support/rate-replay.js';
 
 const TIMEOUT_MS = 300;
@@ -26,10 +24,6 @@ afterAll(async () => {
   await replay.close();
 });
 beforeEach(() => replay.reset());
-
-function asTable(prices: readonly SourcePrice[]): Record<string, string> {
-  return Object.fromEntries(prices.map((p) => [`${p.base}/${p.quote}`, formatDecimal(p.rate)]));
-}
 
 async function failure(source: RateSource): Promise<RateSourceError> {
   const err = await source.fetchPrices().then(
@@ -127,4 +121,3 @@ describe.each(cases)('the $name source', (c) => {
     expect(err.status).toBe(503);
   });
 });
-

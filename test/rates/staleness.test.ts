@@ -126,4 +126,3 @@ describe('health and snapshot', () => {
     ]);
   });
 });
-

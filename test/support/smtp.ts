@@ -24,7 +24,9 @@ export interface SmtpSink {
 /** Decodes quoted-printable bodies so tests can look for text in them. */
 export function decodeQuotedPrintable(s: string): string {
   const bytes = Buffer.from(
-    s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+    s
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
     'latin1',
   );
   return bytes.toString('utf8');
@@ -62,7 +64,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     async waitFor(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (messages.length < count) {
-        if (Date.now() > deadline) throw new Error(`expected ${count} mails, got ${messages.length} within ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(`expected ${count} mails, got ${messages.length} within ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 50));
       }
       return messages;

@@ -127,6 +127,15 @@ export class EvmRpc {
     ]);
   }
 
+  /** Transactions by hash: blockNumber null while pending, null when the node does not know it. */
+  async transactions(hashes: readonly Hex[]): Promise<({ blockNumber: Hex | null } | null)[]> {
+    return Promise.all(
+      hashes.map((h) =>
+        this.call<{ blockNumber: Hex | null } | null>('eth_getTransactionByHash', [h]),
+      ),
+    );
+  }
+
   async receipts(hashes: readonly Hex[]): Promise<(RpcReceipt | null)[]> {
     return Promise.all(
       hashes.map((h) => this.call<RpcReceipt | null>('eth_getTransactionReceipt', [h])),

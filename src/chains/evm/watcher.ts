@@ -15,7 +15,8 @@ import type {
 } from '../../app/ports/chain.js';
 import { isValidEvmAddress } from './address.js';
 import { ChainMovedError, ETH_CHAIN, scanRange, type ScanContext } from './block-scan.js';
-import { EvmRpc, redact } from './rpc.js';
+import { OrphanedTransactions } from './orphans.js';
+import { EvmRpc, redact, type Hex } from './rpc.js';
 
 export interface WatcherLogger {
   debug(obj: object, msg?: string): void;
@@ -57,6 +58,7 @@ export class EvmWatcher implements ChainWatcher {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private readonly orphans = new OrphanedTransactions();
   private state = {
     nodeReachable: false,
     height: null as number | null,
@@ -167,7 +169,10 @@ export class EvmWatcher implements ChainWatcher {
       return false;
     }
     const from = cursor ? cursor.height + 1 : head;
-    if (from > head) return true;
+    if (from > head) {
+      await this.followOrphans();
+      return true;
+    }
     const to = Math.min(head, from + this.batchBlocks - 1);
     const range = await scanRange(this.scan, from, to);
     const first = range.blocks[0];
@@ -181,12 +186,15 @@ export class EvmWatcher implements ChainWatcher {
         next < range.transfers.length && range.transfers[next]?.blockHeight === block.height;
         next++
       ) {
-        await ledger.recordTransfer(range.transfers[next]!);
+        const transfer = range.transfers[next]!;
+        await ledger.recordTransfer(transfer);
+        this.orphans.seen(block.height, transfer.txid);
       }
       await store.advance(ETH_CHAIN, block);
     }
     await ledger.tipChanged(ETH_CHAIN, to);
     await store.prune(ETH_CHAIN, to - this.keepBlocks);
+    this.orphans.forget(to - this.keepBlocks);
     this.state.height = to;
     this.state.lastProgressAt = Date.now();
     if (range.transfers.length > 0) {
@@ -212,6 +220,22 @@ export class EvmWatcher implements ChainWatcher {
     return block?.hash === expected;
   }
 
+  /** Orphaned payments whose transaction the node has forgotten stop counting. */
+  private async followOrphans(): Promise<void> {
+    const txids = this.orphans.pending;
+    if (txids.length === 0) return;
+    const txs = await this.rpc.transactions(txids as Hex[]);
+    for (const [i, txid] of txids.entries()) {
+      const tx = txs[i];
+      if (tx === null) {
+        await this.options.ledger.transactionDropped(ETH_CHAIN, txid);
+        this.log.warn({ chain: ETH_CHAIN, txid }, 'orphaned payment dropped by the node');
+      }
+      // Mined again: the rescan records it in its new block.
+      if (tx === null || tx?.blockNumber) this.orphans.settled(txid);
+    }
+  }
+
   /** Walks back to the last block both the node and the store agree on, and rewinds past it. */
   private async rollBack(cursor: BlockRef): Promise<void> {
     const { cursor: store, ledger } = this.options;
@@ -231,6 +255,7 @@ export class EvmWatcher implements ChainWatcher {
     const orphanedFrom = height + 1;
     await ledger.blocksDisconnected(ETH_CHAIN, orphanedFrom);
     await store.rewind(ETH_CHAIN, orphanedFrom);
+    this.orphans.orphan(orphanedFrom);
     this.state.height = height;
     this.log.warn(
       { chain: ETH_CHAIN, from: orphanedFrom, to: cursor.height },

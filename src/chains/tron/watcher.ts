@@ -11,6 +11,7 @@ import type {
   WatcherHealth,
   WatchList,
 } from '../../app/ports/chain.js';
+import { systemClock, type Clock } from '../../app/ports/clock.js';
 import type { TronBlock } from './api-types.js';
 import { TronRateLimitedError, type TronApi } from './api.js';
 import { addressToHex20 } from './address.js';
@@ -59,7 +60,7 @@ export interface TronWatcherOptions {
   readonly batchSize?: number;
   /** Blocks fetched at once while catching up; default 4. */
   readonly lookahead?: number;
-  readonly now?: () => number;
+  readonly clock?: Clock;
 }
 
 export class TronWatcher implements ChainWatcher {
@@ -69,7 +70,7 @@ export class TronWatcher implements ChainWatcher {
   private readonly maxBackoffMs: number;
   private readonly batchSize: number;
   private readonly lookahead: number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private running = false;
   private loop: Promise<void> | null = null;
   private abort = new AbortController();
@@ -91,7 +92,7 @@ export class TronWatcher implements ChainWatcher {
     this.maxBackoffMs = o.maxBackoffMs ?? 30_000;
     this.batchSize = o.batchSize ?? 100;
     this.lookahead = Math.max(1, o.lookahead ?? 4);
-    this.now = o.now ?? Date.now;
+    this.clock = o.clock ?? systemClock;
   }
 
   async start(): Promise<void> {
@@ -234,7 +235,7 @@ export class TronWatcher implements ChainWatcher {
     for (const credit of credits) await this.record(credit, header);
     await this.o.cursor.advance(this.chain, header);
     this.state.height = header.height;
-    this.state.lastProgressAt = this.now();
+    this.state.lastProgressAt = this.clock.now();
   }
 
   private async record(credit: TronCredit, block: BlockHeader): Promise<void> {

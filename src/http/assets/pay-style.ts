@@ -18,6 +18,7 @@ a{color:var(--accent)}
 .monogram{display:grid;place-items:center;background:var(--accent);color:var(--on-accent);font-weight:700;font-size:1.1rem}
 .shop-name{font-weight:600;font-size:1.1rem;overflow-wrap:anywhere}
 .card{background:var(--surface);border:1px solid var(--line);border-radius:var(--radius);padding:1rem;margin-bottom:1rem}
+.card>:last-child{margin-bottom:0}
 .summary{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.25rem 1rem}
 .summary dl{margin:0}
 .summary dt{color:var(--muted);font-size:.85rem}

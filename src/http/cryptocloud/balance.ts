@@ -19,14 +19,23 @@ export function balanceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const projects = await ctx.store.projects.list(req.ccAccountId);
     const modes = new Map(projects.map((p) => [p.id, p.testMode]));
     const enabled = new Set(
-      projects.flatMap((p) => payableCurrencies(ctx, p, { availableCurrencies: null, testMode: p.testMode })),
+      projects.flatMap((p) =>
+        payableCurrencies(ctx, p, { availableCurrencies: null, testMode: p.testMode }),
+      ),
     );
     const totals = new Map<string, bigint>();
     for (let offset = 0; ; offset += PAGE) {
-      const { items } = await listInvoices(ctx, { accountId: req.ccAccountId, limit: PAGE, offset });
+      const { items } = await listInvoices(ctx, {
+        accountId: req.ccAccountId,
+        limit: PAGE,
+        offset,
+      });
       for (const v of items) {
         if (!v.quote || modes.get(v.shop_id) !== v.test_mode) continue;
-        totals.set(v.quote.currency, (totals.get(v.quote.currency) ?? 0n) + BigInt(v.received_units));
+        totals.set(
+          v.quote.currency,
+          (totals.get(v.quote.currency) ?? 0n) + BigInt(v.received_units),
+        );
       }
       if (items.length < PAGE) break;
     }

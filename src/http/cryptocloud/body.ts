@@ -26,7 +26,8 @@ function markNumbers(src: string): string {
       let j = i + 1;
       while (j < src.length && /[0-9.eE+-]/.test(src[j]!)) j++;
       const token = src.slice(i, j);
-      if (!/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(token)) throw new SyntaxError(`invalid number ${token}`);
+      if (!/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(token))
+        throw new SyntaxError(`invalid number ${token}`);
       out += JSON.stringify(MARK + token);
       i = j;
     } else {

@@ -25,7 +25,9 @@ export function bodyOf(req: FastifyRequest): Body {
 
 /** `{"status":"success","result":...}` with amounts written as exact JSON numbers. */
 export function success(reply: FastifyReply, result: unknown, extra: Record<string, unknown> = {}) {
-  return reply.type('application/json; charset=utf-8').send(stringifyExact({ status: 'success', result, ...extra }));
+  return reply
+    .type('application/json; charset=utf-8')
+    .send(stringifyExact({ status: 'success', result, ...extra }));
 }
 
 export function formatContext(ctx: AppContext): FormatContext {

@@ -23,16 +23,20 @@ export function errorBody(message: string, field?: string): Record<string, unkno
 }
 
 function fromError(err: unknown): { status: number; message: string; field?: string } {
-  if (err instanceof CcValidationError) return { status: 400, message: err.message, ...(err.field ? { field: err.field } : {}) };
+  if (err instanceof CcValidationError)
+    return { status: 400, message: err.message, ...(err.field ? { field: err.field } : {}) };
   if (err instanceof KassaError) {
     // Every refusal, including ids that are unknown or another account's, is a 400 as CryptoCloud answers.
     const field = err.field?.replace(/\[.*$/, '');
     return { status: 400, message: err.message, ...(field ? { field } : {}) };
   }
   const fe = err as { statusCode?: number; code?: string; message?: string };
-  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, message: 'request body is over 64 KiB' };
-  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, message: 'unsupported content type' };
-  if (err instanceof SyntaxError || fe.code?.startsWith('FST_ERR_CTP')) return { status: 400, message: 'body is not valid JSON' };
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return { status: 413, message: 'request body is over 64 KiB' };
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return { status: 415, message: 'unsupported content type' };
+  if (err instanceof SyntaxError || fe.code?.startsWith('FST_ERR_CTP'))
+    return { status: 400, message: 'body is not valid JSON' };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { status: fe.statusCode, message: fe.message ?? 'bad request' };
   }

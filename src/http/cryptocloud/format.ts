@@ -8,7 +8,13 @@ import type { AppContext } from '../../app/context.js';
 import type { InvoiceView } from '../../app/invoice-view.js';
 import { cryptoCloudStatus } from '../../callbacks/vocabulary.js';
 import { cryptoCurrency, type CryptoCurrency } from '../../domain/currencies.js';
-import { formatDecimal, formatUnits, parseDecimal, unitsToPrice, type Decimal } from '../../domain/money.js';
+import {
+  formatDecimal,
+  formatUnits,
+  parseDecimal,
+  unitsToPrice,
+  type Decimal,
+} from '../../domain/money.js';
 import type { Project } from '../../domain/project.js';
 import { JsonDecimal } from './body.js';
 
@@ -49,7 +55,11 @@ function icons(publicUrl: string, c: CryptoCurrency) {
   const base = `${publicUrl}/assets/icons`;
   const coin = `${base}/${c.symbol.toLowerCase()}.svg`;
   const networkIcon =
-    c.network.code === 'ERC20' ? `${base}/network-erc20.svg` : c.network.code === 'TRC20' ? `${base}/network-trc20.svg` : coin;
+    c.network.code === 'ERC20'
+      ? `${base}/network-erc20.svg`
+      : c.network.code === 'TRC20'
+        ? `${base}/network-trc20.svg`
+        : coin;
   const native = c.code === c.symbol;
   return { coin, networkIcon, tokenBadge: native ? null : networkIcon };
 }
@@ -61,7 +71,12 @@ export function ccInvoiceCurrency(publicUrl: string, c: CryptoCurrency) {
     id: c.id,
     code: c.symbol,
     fullcode: c.code,
-    network: { code: c.network.code, id: c.network.id, icon: i.networkIcon, fullname: c.network.fullname },
+    network: {
+      code: c.network.code,
+      id: c.network.id,
+      icon: i.networkIcon,
+      fullname: c.network.fullname,
+    },
     name: c.name,
     is_email_required: false,
     stablecoin: c.stablecoin,
@@ -86,7 +101,12 @@ export function ccWalletCurrency(publicUrl: string, c: CryptoCurrency, enabled: 
     icon_network: i.tokenBadge,
     icon_qr: i.coin,
     order: c.order,
-    obj_network: { code: c.network.code, id: c.network.id, icon: i.networkIcon, fullname: c.network.fullname },
+    obj_network: {
+      code: c.network.code,
+      id: c.network.id,
+      icon: i.networkIcon,
+      fullname: c.network.fullname,
+    },
     enable: enabled,
   };
 }
@@ -118,7 +138,10 @@ export class UsdPricer {
     if (c) return this.crypto(priceUnits(amount, c), c);
     // Rates price coins, not fiat pairs: USD per `currency` is crossed through a coin priced in both.
     for (const bridge of BRIDGE_COINS) {
-      const [inUsd, inFiat] = await Promise.all([this.rate(bridge, 'USD'), this.rate(bridge, currency)]);
+      const [inUsd, inFiat] = await Promise.all([
+        this.rate(bridge, 'USD'),
+        this.rate(bridge, currency),
+      ]);
       if (!inUsd || !inFiat || inFiat.units === 0n) continue;
       const a = parseDecimal(amount, 30, 30);
       const n = a.units * inUsd.units * 10n ** BigInt(2 + inFiat.scale);
@@ -140,7 +163,9 @@ const BRIDGE_COINS = ['BTC', 'ETH', 'USDT_TRC20'];
 
 function priceUnits(amount: string, c: CryptoCurrency): bigint {
   const d = parseDecimal(amount, 40, 40);
-  return d.scale <= c.decimals ? d.units * 10n ** BigInt(c.decimals - d.scale) : d.units / 10n ** BigInt(d.scale - c.decimals);
+  return d.scale <= c.decimals
+    ? d.units * 10n ** BigInt(c.decimals - d.scale)
+    : d.units / 10n ** BigInt(d.scale - c.decimals);
 }
 
 /** CryptoCloud's `invoice_status`: "success" once paid (what CMS modules check), else the state. */

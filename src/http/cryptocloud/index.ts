@@ -27,17 +27,27 @@ function parseAny(text: string): unknown {
 }
 
 function bodyParsers(scope: FastifyInstance): void {
-  const parser = (json: boolean) => (_req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
-    try {
-      const text = typeof body === 'string' ? body : body.toString('utf8');
-      done(null, json ? parseExactJson(text) : parseAny(text));
-    } catch (e) {
-      done(e instanceof Error ? e : new SyntaxError(String(e)));
-    }
-  };
+  const parser =
+    (json: boolean) =>
+    (
+      _req: FastifyRequest,
+      body: string | Buffer,
+      done: (err: Error | null, body?: unknown) => void,
+    ) => {
+      try {
+        const text = typeof body === 'string' ? body : body.toString('utf8');
+        done(null, json ? parseExactJson(text) : parseAny(text));
+      } catch (e) {
+        done(e instanceof Error ? e : new SyntaxError(String(e)));
+      }
+    };
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser('application/json', { parseAs: 'string' }, parser(true));
-  scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, parser(false));
+  scope.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    parser(false),
+  );
   scope.addContentTypeParser('*', { parseAs: 'string' }, parser(false));
 }
 

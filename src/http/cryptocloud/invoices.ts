@@ -1,6 +1,12 @@
 /** POST /v2/invoice/merchant/info, /canceled, /list, /statistics. */
 import type { FastifyInstance } from 'fastify';
-import { cancelInvoice, countInvoices, findInvoice, invoiceDetails, listInvoices } from '../../app/invoices.js';
+import {
+  cancelInvoice,
+  countInvoices,
+  findInvoice,
+  invoiceDetails,
+  listInvoices,
+} from '../../app/invoices.js';
 import { cryptoCloudStatus } from '../../callbacks/vocabulary.js';
 import { KassaError } from '../../domain/errors.js';
 import { formatDecimal, parseDecimal, rescale } from '../../domain/money.js';
@@ -20,7 +26,8 @@ export function invoiceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     try {
       return await findInvoice(ctx, accountId, ref);
     } catch (e) {
-      if (e instanceof KassaError && e.code === 'not_found') throw ccInvalid(field, `invoice ${ref} not found`);
+      if (e instanceof KassaError && e.code === 'not_found')
+        throw ccInvalid(field, `invoice ${ref} not found`);
       throw e;
     }
   };
@@ -39,7 +46,8 @@ export function invoiceRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const id = parseUuid(bodyOf(req));
     const inv = await mine(req.ccAccountId, id, 'uuid');
     // CryptoCloud cancels only untouched invoices; one with a payment seen is no longer "created".
-    if (inv.status !== 'created' || inv.cancelledAt !== null) throw ccInvalid('uuid', 'Invoice is not created');
+    if (inv.status !== 'created' || inv.cancelledAt !== null)
+      throw ccInvalid('uuid', 'Invoice is not created');
     await cancelInvoice(ctx, inv);
     return success(reply, ['ok']);
   });
@@ -86,7 +94,8 @@ export function invoiceRoutes(app: FastifyInstance, deps: RouteDeps): void {
       if (items.length < STATS_PAGE) break;
     }
     const amount: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(cents)) amount[k] = num(formatDecimal({ units: v, scale: 2 }));
+    for (const [k, v] of Object.entries(cents))
+      amount[k] = num(formatDecimal({ units: v, scale: 2 }));
     return success(reply, { count, amount });
   });
 }

@@ -18,7 +18,12 @@ export function legacyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const body = bodyOf(req);
     // v1 had no add_fields; anything else it carries is read as v2 reads it.
     const r = parseCreate({ ...body, add_fields: undefined });
-    const invoice = await createFromRequest(deps, req.ccAccountId, r, locale((req.query as Body).locale ?? body.locale));
+    const invoice = await createFromRequest(
+      deps,
+      req.ccAccountId,
+      r,
+      locale((req.query as Body).locale ?? body.locale),
+    );
     const result = {
       status: 'success',
       pay_url: invoice.link,
@@ -35,7 +40,8 @@ export function legacyRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const inv = await findInvoice(deps.ctx, req.ccAccountId, ref);
       return { status: 'success', status_invoice: cryptoCloudStatus(inv) };
     } catch (e) {
-      if (e instanceof KassaError && e.code === 'not_found') throw ccInvalid('uuid', `invoice ${ref} not found`);
+      if (e instanceof KassaError && e.code === 'not_found')
+        throw ccInvalid('uuid', `invoice ${ref} not found`);
       throw e;
     }
   };

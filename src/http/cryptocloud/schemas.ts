@@ -17,7 +17,8 @@ export const DEFAULT_LIST_LIMIT = 10;
 
 export function asBody(v: unknown): Body {
   if (v === undefined || v === null) return {};
-  if (typeof v !== 'object' || Array.isArray(v) || v instanceof RawNumber) throw ccInvalid('body', 'body must be an object');
+  if (typeof v !== 'object' || Array.isArray(v) || v instanceof RawNumber)
+    throw ccInvalid('body', 'body must be an object');
   return v as Body;
 }
 
@@ -66,7 +67,8 @@ export function reqAmount(body: Body, field = 'amount'): string {
   if (text === null) throw ccInvalid(field, `${field} must be a number`);
   if (text.startsWith('-')) throw ccInvalid(field, `${field} must be greater than zero`);
   const plain = plainDecimal(text.replace(',', '.'));
-  if (plain === null) throw ccInvalid(field, `${field} must be a number, got ${JSON.stringify(text)}`);
+  if (plain === null)
+    throw ccInvalid(field, `${field} must be a number, got ${JSON.stringify(text)}`);
   return plain;
 }
 
@@ -95,7 +97,8 @@ function addFields(body: Body): Body {
       throw ccInvalid('add_fields', 'add_fields must be an object');
     }
   }
-  if (typeof v !== 'object' || Array.isArray(v) || v instanceof RawNumber) throw ccInvalid('add_fields', 'add_fields must be an object');
+  if (typeof v !== 'object' || Array.isArray(v) || v instanceof RawNumber)
+    throw ccInvalid('add_fields', 'add_fields must be an object');
   return v as Body;
 }
 
@@ -131,17 +134,22 @@ export function parseCreate(body: Body): CreateRequest {
   if (!fiatCurrency(currency)) throw ccInvalid('currency', `currency ${currency} is not supported`);
   const orderId = optString(body, 'order_id', 100);
   const email = optString(body, 'email', 254);
-  if (email !== undefined && !EMAIL_RE.test(email)) throw ccInvalid('email', 'email is not a valid e-mail address');
+  if (email !== undefined && !EMAIL_RE.test(email))
+    throw ccInvalid('email', 'email is not a valid e-mail address');
   const add = addFields(body);
 
   let expiresInSeconds: number | undefined;
   if (add.time_to_pay !== undefined && add.time_to_pay !== null && add.time_to_pay !== '') {
-    const ttp = typeof add.time_to_pay === 'object' && !Array.isArray(add.time_to_pay) ? (add.time_to_pay as Body) : null;
+    const ttp =
+      typeof add.time_to_pay === 'object' && !Array.isArray(add.time_to_pay)
+        ? (add.time_to_pay as Body)
+        : null;
     if (!ttp) throw ccInvalid('time_to_pay', 'time_to_pay must be {hours, minutes}');
     const hours = optInt(ttp, 'hours', 0, 24 * 365) ?? 0;
     const minutes = optInt(ttp, 'minutes', 0, 59 * 24 * 365) ?? 0;
     expiresInSeconds = hours * 3600 + minutes * 60;
-    if (expiresInSeconds <= 0) throw ccInvalid('time_to_pay', 'time_to_pay must be at least one minute');
+    if (expiresInSeconds <= 0)
+      throw ccInvalid('time_to_pay', 'time_to_pay must be at least one minute');
   }
   const emailToSend = optString(add, 'email_to_send', 254);
   if (emailToSend !== undefined && !EMAIL_RE.test(emailToSend)) {
@@ -152,12 +160,19 @@ export function parseCreate(body: Body): CreateRequest {
     throw ccInvalid('period', `period must be one of ${PERIODS.join(', ')}`);
   }
   let availableCurrencies: string[] | undefined;
-  if (add.available_currencies !== undefined && add.available_currencies !== null && add.available_currencies !== '') {
+  if (
+    add.available_currencies !== undefined &&
+    add.available_currencies !== null &&
+    add.available_currencies !== ''
+  ) {
     const codes = list(add.available_currencies, 'available_currencies');
     // Currencies this gateway does not carry (e.g. USDT_TON) are left out rather than failing the whole invoice.
     availableCurrencies = [...new Set(codes.filter((c) => cryptoCurrency(c)))];
     if (availableCurrencies.length === 0) {
-      throw ccInvalid('available_currencies', `none of ${codes.join(', ')} is a supported currency`);
+      throw ccInvalid(
+        'available_currencies',
+        `none of ${codes.join(', ')} is a supported currency`,
+      );
     }
   }
   const cryptocurrency = optString(add, 'cryptocurrency', 20)?.toUpperCase();
@@ -172,7 +187,9 @@ export function parseCreate(body: Body): CreateRequest {
     ...(email !== undefined ? { email } : {}),
     ...(expiresInSeconds !== undefined ? { expiresInSeconds } : {}),
     ...(emailToSend !== undefined ? { emailToSend } : {}),
-    ...(emailToSend !== undefined && periodText !== undefined ? { period: periodText as MailPeriod } : {}),
+    ...(emailToSend !== undefined && periodText !== undefined
+      ? { period: periodText as MailPeriod }
+      : {}),
     ...(availableCurrencies ? { availableCurrencies } : {}),
     ...(cryptocurrency ? { cryptocurrency } : {}),
   };
@@ -184,16 +201,19 @@ export function parseUuids(body: Body): string[] {
   if (v === undefined || v === null || v === '') throw ccInvalid('uuids', 'uuids is required');
   const ids = list(Array.isArray(v) ? v : [v], 'uuids');
   if (ids.length === 0) throw ccInvalid('uuids', 'uuids must not be empty');
-  if (ids.length > MAX_UUIDS) throw ccInvalid('uuids', `at most ${MAX_UUIDS} uuids per request, got ${ids.length}`);
+  if (ids.length > MAX_UUIDS)
+    throw ccInvalid('uuids', `at most ${MAX_UUIDS} uuids per request, got ${ids.length}`);
   for (const id of ids) {
-    if (!/^(INV-)?[A-Z0-9]{8}$/.test(id)) throw ccInvalid('uuids', `${id} is not an invoice uuid (INV-XXXXXXXX or XXXXXXXX)`);
+    if (!/^(INV-)?[A-Z0-9]{8}$/.test(id))
+      throw ccInvalid('uuids', `${id} is not an invoice uuid (INV-XXXXXXXX or XXXXXXXX)`);
   }
   return ids;
 }
 
 export function parseUuid(body: Body): string {
   const id = reqString(body, 'uuid', 40).toUpperCase();
-  if (!/^(INV-)?[A-Z0-9]{8}$/.test(id)) throw ccInvalid('uuid', `${id} is not an invoice uuid (INV-XXXXXXXX or XXXXXXXX)`);
+  if (!/^(INV-)?[A-Z0-9]{8}$/.test(id))
+    throw ccInvalid('uuid', `${id} is not an invoice uuid (INV-XXXXXXXX or XXXXXXXX)`);
   return id;
 }
 
@@ -237,7 +257,8 @@ export interface StaticRequest {
 export function parseStatic(body: Body): StaticRequest {
   const shopId = reqString(body, 'shop_id', 64);
   const currency = reqString(body, 'currency', 20).toUpperCase();
-  if (!cryptoCurrency(currency)) throw ccInvalid('currency', `currency ${currency} is not supported`);
+  if (!cryptoCurrency(currency))
+    throw ccInvalid('currency', `currency ${currency} is not supported`);
   const identify = reqString(body, 'identify', 200);
   return { shopId, currency, identify };
 }

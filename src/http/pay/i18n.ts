@@ -17,7 +17,10 @@ export function pickLocale(query: unknown, invoiceLocale: string | undefined): P
   return isPageLocale(invoiceLocale) ? invoiceLocale : 'en';
 }
 
-export type Translate = (key: MessageKey, values?: Readonly<Record<string, string | number>>) => string;
+export type Translate = (
+  key: MessageKey,
+  values?: Readonly<Record<string, string | number>>,
+) => string;
 
 export function translator(locale: PageLocale): Translate {
   const messages = LOCALES[locale];

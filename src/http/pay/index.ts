@@ -30,7 +30,13 @@ export interface PayLimits {
   readonly assets: number;
 }
 
-export const DEFAULT_LIMITS: PayLimits = { page: 120, status: 120, events: 30, forms: 30, assets: 600 };
+export const DEFAULT_LIMITS: PayLimits = {
+  page: 120,
+  status: 120,
+  events: 30,
+  forms: 30,
+  assets: 600,
+};
 
 export interface PayPageOptions {
   readonly limits?: Partial<PayLimits>;
@@ -43,7 +49,11 @@ type FormPost = IdParams & { Body: Record<string, unknown> | undefined };
 const perMinute = (max: number) => ({ rateLimit: { max, timeWindow: 60_000 } });
 
 function wantsJson(req: FastifyRequest): boolean {
-  return req.url.includes('.json') || req.url.includes('/events') || /json/.test(req.headers.accept ?? '');
+  return (
+    req.url.includes('.json') ||
+    req.url.includes('/events') ||
+    /json/.test(req.headers.accept ?? '')
+  );
 }
 
 function field(body: FormPost['Body'], name: string): string | undefined {
@@ -109,19 +119,33 @@ export function payPage(options: PayPageOptions = {}): Face {
       });
       scope.addHook('preHandler', async (req, reply) => {
         if (req.method === 'POST' && !isSameOrigin(req.headers.origin, req.headers.host)) {
-          return reply.status(403).send({ error: { code: 'forbidden', message: 'cross-site form post' } });
+          return reply
+            .status(403)
+            .send({ error: { code: 'forbidden', message: 'cross-site form post' } });
         }
       });
 
       scope.setErrorHandler(async (err, req, reply) => {
         const { status, body } = toErrorBody(err);
         if (status >= 500) req.log.error({ err }, 'payment page failed');
-        const locale = pickLocale((req.query as { locale?: unknown } | undefined)?.locale, undefined);
+        const locale = pickLocale(
+          (req.query as { locale?: unknown } | undefined)?.locale,
+          undefined,
+        );
         if (wantsJson(req)) {
-          return reply.status(status).send({ error: status >= 500 ? { code: 'internal', message: 'internal error' } : body });
+          return reply
+            .status(status)
+            .send({
+              error: status >= 500 ? { code: 'internal', message: 'internal error' } : body,
+            });
         }
-        const title = status === 404 ? 'not_found_title' : status === 429 ? 'too_many_title' : 'error_title';
-        return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(messagePage(locale, title));
+        const title =
+          status === 404 ? 'not_found_title' : status === 429 ? 'too_many_title' : 'error_title';
+        return reply
+          .status(status)
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send(messagePage(locale, title));
       });
 
       scope.get<{ Params: { file: string } }>(
@@ -142,51 +166,72 @@ export function payPage(options: PayPageOptions = {}): Face {
         return sendPage(reply, page, await renderPage(page, { queryLocale: req.query.locale }));
       });
 
-      scope.get<IdParams>('/pay/:id/status.json', { config: perMinute(limits.status) }, async (req, reply) =>
-        reply.header('cache-control', 'no-store').send(await live.status(req.params.id)),
+      scope.get<IdParams>(
+        '/pay/:id/status.json',
+        { config: perMinute(limits.status) },
+        async (req, reply) =>
+          reply.header('cache-control', 'no-store').send(await live.status(req.params.id)),
       );
 
-      scope.get<IdParams>('/pay/:id/events', { config: perMinute(limits.events) }, async (req, reply) =>
-        live.stream(req, reply, req.params.id),
+      scope.get<IdParams>(
+        '/pay/:id/events',
+        { config: perMinute(limits.events) },
+        async (req, reply) => live.stream(req, reply, req.params.id),
       );
 
-      scope.post<FormPost>('/pay/:id/currency', { config: perMinute(limits.forms) }, async (req, reply) => {
-        const invoice = await publicInvoice(ctx, req.params.id);
-        const currency = field(req.body, 'currency');
-        try {
-          if (!currency) throw new KassaError('invalid_request', 'currency is required', 'currency');
-          await chooseCurrency(ctx, invoice, currency);
-        } catch (err) {
-          return formFailed(ctx, req, reply, err, 'currency');
-        }
-        return done(req, reply);
-      });
+      scope.post<FormPost>(
+        '/pay/:id/currency',
+        { config: perMinute(limits.forms) },
+        async (req, reply) => {
+          const invoice = await publicInvoice(ctx, req.params.id);
+          const currency = field(req.body, 'currency');
+          try {
+            if (!currency)
+              throw new KassaError('invalid_request', 'currency is required', 'currency');
+            await chooseCurrency(ctx, invoice, currency);
+          } catch (err) {
+            return formFailed(ctx, req, reply, err, 'currency');
+          }
+          return done(req, reply);
+        },
+      );
 
-      scope.post<FormPost>('/pay/:id/refund', { config: perMinute(limits.forms) }, async (req, reply) => {
-        const invoice = await publicInvoice(ctx, req.params.id);
-        const address = field(req.body, 'address') ?? '';
-        try {
-          if (!address || address.length > 200) throw new KassaError('invalid_request', 'address is required', 'address');
-          await requestRefund(ctx, invoice, address);
-        } catch (err) {
-          return formFailed(ctx, req, reply, err, 'refund', address.slice(0, 200));
-        }
-        return done(req, reply);
-      });
+      scope.post<FormPost>(
+        '/pay/:id/refund',
+        { config: perMinute(limits.forms) },
+        async (req, reply) => {
+          const invoice = await publicInvoice(ctx, req.params.id);
+          const address = field(req.body, 'address') ?? '';
+          try {
+            if (!address || address.length > 200)
+              throw new KassaError('invalid_request', 'address is required', 'address');
+            await requestRefund(ctx, invoice, address);
+          } catch (err) {
+            return formFailed(ctx, req, reply, err, 'refund', address.slice(0, 200));
+          }
+          return done(req, reply);
+        },
+      );
 
-      scope.post<FormPost>('/pay/:id/test-payment', { config: perMinute(limits.forms) }, async (req, reply) => {
-        const invoice = await publicInvoice(ctx, req.params.id);
-        // Not even the existence of the simulator is shown for real invoices.
-        if (!invoice.testMode || !ctx.settings.testMode) throw new KassaError('not_found', 'not found');
-        const kind = field(req.body, 'kind');
-        try {
-          if (!isTestPaymentKind(kind)) throw new KassaError('invalid_request', 'unknown simulation', 'kind');
-          await simulatePayment(ctx, invoice, kind);
-        } catch (err) {
-          return formFailed(ctx, req, reply, err, 'test');
-        }
-        return done(req, reply);
-      });
+      scope.post<FormPost>(
+        '/pay/:id/test-payment',
+        { config: perMinute(limits.forms) },
+        async (req, reply) => {
+          const invoice = await publicInvoice(ctx, req.params.id);
+          // Not even the existence of the simulator is shown for real invoices.
+          if (!invoice.testMode || !ctx.settings.testMode)
+            throw new KassaError('not_found', 'not found');
+          const kind = field(req.body, 'kind');
+          try {
+            if (!isTestPaymentKind(kind))
+              throw new KassaError('invalid_request', 'unknown simulation', 'kind');
+            await simulatePayment(ctx, invoice, kind);
+          } catch (err) {
+            return formFailed(ctx, req, reply, err, 'test');
+          }
+          return done(req, reply);
+        },
+      );
     });
   };
 }

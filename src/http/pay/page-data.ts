@@ -72,7 +72,9 @@ export async function loadPage(ctx: AppContext, id: string): Promise<PageData> {
   ]);
   const now = ctx.clock.now();
   const required = new Map(quotes.map((q) => [q.id, q.requiredConfirmations]));
-  const waiting = payments.filter((p) => !p.dropped && p.confirmations < (required.get(p.quoteId) ?? 1));
+  const waiting = payments.filter(
+    (p) => !p.dropped && p.confirmations < (required.get(p.quoteId) ?? 1),
+  );
   const payable = payableCurrencies(ctx, project, invoice)
     .map((c) => cryptoCurrency(c))
     .filter((c): c is CryptoCurrency => c !== undefined)

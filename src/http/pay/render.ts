@@ -39,7 +39,11 @@ export async function renderPage(page: PageData, req: PageRequest): Promise<stri
   return paymentPage(r);
 }
 
-export async function loadAndRender(ctx: AppContext, id: string, req: PageRequest): Promise<{ page: PageData; html: string }> {
+export async function loadAndRender(
+  ctx: AppContext,
+  id: string,
+  req: PageRequest,
+): Promise<{ page: PageData; html: string }> {
   const page = await loadPage(ctx, id);
   return { page, html: await renderPage(page, req) };
 }

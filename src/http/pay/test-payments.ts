@@ -13,7 +13,11 @@ export function isTestPaymentKind(value: unknown): value is TestPaymentKind {
 }
 
 /** Amounts are computed here in smallest units, from what the invoice still owes. */
-export async function simulatePayment(ctx: AppContext, invoice: Invoice, kind: TestPaymentKind): Promise<void> {
+export async function simulatePayment(
+  ctx: AppContext,
+  invoice: Invoice,
+  kind: TestPaymentKind,
+): Promise<void> {
   if (!invoice.testMode) throw invalidState('simulated payments are only for test-mode invoices');
   const view = await invoiceDetails(ctx, invoice);
   const quote = view.quote;

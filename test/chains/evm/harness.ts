@@ -81,6 +81,8 @@ export interface LedgerPayment {
   /** Null after its block was disconnected and before it is seen again. */
   blockHeight: number | null;
   blockHash: string | null;
+  /** The node forgot its transaction after its block was orphaned. */
+  dropped: boolean;
 }
 
 /** Applies the ledger's documented semantics to memory and keeps the calls for assertions. */
@@ -95,6 +97,7 @@ export class RecordingLedger implements PaymentLedger {
       transfer: t,
       blockHeight: t.blockHeight,
       blockHash: t.blockHash,
+      dropped: false,
     });
   }
 
@@ -115,6 +118,9 @@ export class RecordingLedger implements PaymentLedger {
 
   async transactionDropped(chain: string, txid: string): Promise<void> {
     this.calls.push(`dropped ${chain} ${txid}`);
+    for (const p of this.payments.values()) {
+      if (p.transfer.txid === txid && p.blockHeight === null) p.dropped = true;
+    }
   }
 
   to(address: string): LedgerPayment[] {

@@ -108,6 +108,11 @@ describe('EVM watcher: reorgs', () => {
     ).toBe(true);
     expect(ledger.payments.get(`${ethTx}:-1`)?.blockHeight).toBeNull();
     expect(ledger.payments.get(usdtKey!)?.blockHeight).toBeNull();
+    // anvil forgets reverted transactions, so they stop counting altogether.
+    expect(await chain.anvil.rpc('eth_getTransactionByHash', [ethTx])).toBeNull();
+    await waitFor('the orphaned transactions to be dropped', () =>
+      [ledger.payments.get(`${ethTx}:-1`), ledger.payments.get(usdtKey!)].every((p) => p?.dropped),
+    );
 
     // The same signed transactions are mined again on the new branch.
     await chain.anvil.rpc('eth_sendRawTransaction', [rawEth]);
@@ -119,6 +124,7 @@ describe('EVM watcher: reorgs', () => {
       blockHash: remined.blockHash,
     });
     expect(ledger.payments.get(usdtKey!)?.blockHash).toBe((await blockOf(usdtTx)).blockHash);
+    expect(ledger.payments.get(usdtKey!)?.dropped).toBe(false);
   });
 
   it('notices a reorg that replaces the tip with a block of the same height', async () => {

@@ -243,6 +243,30 @@ describe('TRON watcher', () => {
     });
   });
 
+  it('waits, without rolling back or hammering, while a load-balanced node lags behind the head', async () => {
+    await replay.close();
+    let lagging = true;
+    // getnowblock comes from an up-to-date node, getblockbynum from one a block behind it.
+    replay = await startTronReplay({
+      nowBlockText: () => chain.nowBlockText(),
+      blockText: (n) => (lagging && n === chain.head.height - 1 ? null : chain.blockText(n)),
+      infosText: (n) => chain.infosText(n),
+    });
+    watchList.watch(address(11), 'TRX');
+    await started(watcher());
+    const block = chain.mine([{ kind: 'trx', to: address(11), amount: 9n }]);
+    chain.mineEmpty(1);
+    const before = replay.requests.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ledger.payment(block.txids[0]!, -1)).toBeUndefined();
+    expect(ledger.disconnects).toEqual([]);
+    // About two requests per poll interval, not a tight loop.
+    expect(replay.requests.length - before).toBeLessThan((300 / POLL_MS) * 3);
+    lagging = false;
+    await until(() => ledger.payment(block.txids[0]!, -1), 'the payment once the node caught up');
+    expect(ledger.disconnects).toEqual([]);
+  });
+
   it('catches up after a restart from its durable cursor, reporting the tip as it goes', async () => {
     const first = watcher();
     await started(first);

@@ -48,6 +48,8 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
   let kassa: TestKassa;
   let watcher: ChainWatcher & { notifyBlock?: () => void };
   let skewMs = 0;
+  // The demo key is printed once; a restarted Kassa keeps accepting it.
+  let apiKey = '';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-ltc-e2e-'));
   const env = () => ({
     DATA_DIR: dataDir,
@@ -82,6 +84,7 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
 
   async function boot(): Promise<void> {
     kassa = await startTestKassa(env(), { clock });
+    apiKey ||= kassa.apiKey;
     watcher = await ltcWatcher(kassa);
     await eventually(() => watcher.health().height !== null, 'LTC watcher at the tip');
   }
@@ -97,7 +100,7 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
     const seed = new Uint8Array(pbkdf2Sync(TEST_MNEMONIC, 'mnemonic', 2048, 64, 'sha512'));
     const root = HDKey.fromMasterSeed(seed);
     const accounts = regtestAccounts();
-    const res = await kassa.api('PATCH', `/api/v1/projects/${kassa.shopId}`, {
+    const res = await api('PATCH', `/api/v1/projects/${kassa.shopId}`, {
       wallets: {
         LTC: { key: accounts.bip84.vpub },
         BTC: { key: accounts.bip84.vpub },
@@ -117,8 +120,24 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
+  async function api(
+    method: string,
+    p: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(kassa.url + p, {
+      method,
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: await res.json() };
+  }
+
   async function createInvoice(usd = '8', expiresIn = 3600): Promise<InvoiceBody> {
-    const res = await kassa.api('POST', '/api/v1/invoices', {
+    const res = await api('POST', '/api/v1/invoices', {
       shop_id: kassa.shopId,
       amount: usd,
       currency: 'USD',
@@ -133,13 +152,12 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
   }
 
   async function invoice(id: string): Promise<InvoiceBody> {
-    return (await kassa.api('GET', `/api/v1/invoices/${id}`)).body as InvoiceBody;
+    return (await api('GET', `/api/v1/invoices/${id}`)).body as InvoiceBody;
   }
 
   async function payments(id: string): Promise<PaymentBody[]> {
-    return (
-      (await kassa.api('GET', `/api/v1/invoices/${id}/payments`)).body as { data: PaymentBody[] }
-    ).data;
+    return ((await api('GET', `/api/v1/invoices/${id}/payments`)).body as { data: PaymentBody[] })
+      .data;
   }
 
   async function until(id: string, status: string, what = status): Promise<InvoiceBody> {
@@ -161,11 +179,34 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
   const pay = (inv: InvoiceBody, units: bigint) =>
     ltc.walletRpc<string>('sendtoaddress', inv.quote!.address, coins(units));
 
+  /** A signed transaction spending the inputs of `txid` to the node's wallet instead. */
+  async function conflictingTx(txid: string): Promise<string> {
+    const tx = await ltc.rpc<{ vin: { txid: string; vout: number }[] }>(
+      'getrawtransaction',
+      txid,
+      true,
+    );
+    let total = 0n;
+    for (const i of tx.vin) {
+      const prev = await ltc.rpc<{ vout: { value: string }[] }>('getrawtransaction', i.txid, true);
+      total += coinsToUnits(prev.vout[i.vout]!.value);
+    }
+    const to = await ltc.walletRpc<string>('getnewaddress');
+    const inputs = tx.vin.map((i) => ({ txid: i.txid, vout: i.vout }));
+    const raw = await ltc.walletRpc<string>('createrawtransaction', inputs, [
+      { [to]: coins(total - 200_000n) },
+    ]);
+    return (await ltc.walletRpc<{ hex: string }>('signrawtransactionwithwallet', raw)).hex;
+  }
+
   it('is pending at mempool sight and paid after the two confirmations LTC requires', async () => {
     const inv = await createInvoice();
-    expect(inv.quote!.payment_uri).toBe(
-      `litecoin:${inv.quote!.address}?amount=${inv.quote!.amount_due}`,
-    );
+    // BIP21 with the exact amount due and the invoice as label.
+    expect(
+      inv.quote!.payment_uri?.startsWith(
+        `litecoin:${inv.quote!.address}?amount=${inv.quote!.amount_due}&label=`,
+      ),
+    ).toBe(true);
     const txid = await pay(inv, due(inv));
     const pending = await until(inv.id, 'pending');
     expect(pending.received_unconfirmed_units).toBe(String(due(inv)));
@@ -262,27 +303,26 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
     await until(inv.id, 'paid', 'paid again');
   });
 
+  it('drops a confirmed payment when a reorg brings a chain that spends its inputs elsewhere', async () => {
+    const inv = await createInvoice();
+    const txid = await pay(inv, due(inv));
+    const [first] = await ltc.mine(2);
+    await until(inv.id, 'paid');
+    await ltc.rpc('invalidateblock', first);
+    await ltc.mineWith([await conflictingTx(txid)]);
+    await ltc.mine(2);
+    await eventually(async () => (await payments(inv.id))[0]?.dropped, 'payment dropped');
+    const after = await until(inv.id, 'created', 'back to created');
+    expect(after.received_units).toBe('0');
+    expect(after.received_unconfirmed_units).toBe('0');
+  });
+
   it('stops counting an unconfirmed payment whose inputs another transaction spends', async () => {
     const inv = await createInvoice();
     const txid = await pay(inv, due(inv));
     await until(inv.id, 'pending');
     // Litecoin Core relays no replacements: the conflicting spend goes straight into a block.
-    const tx = await ltc.rpc<{ vin: { txid: string; vout: number }[] }>(
-      'getrawtransaction',
-      txid,
-      true,
-    );
-    let total = 0n;
-    for (const i of tx.vin) {
-      const prev = await ltc.rpc<{ vout: { value: string }[] }>('getrawtransaction', i.txid, true);
-      total += coinsToUnits(prev.vout[i.vout]!.value);
-    }
-    const to = await ltc.walletRpc<string>('getnewaddress');
-    const raw = await ltc.walletRpc<string>('createrawtransaction', tx.vin, [
-      { [to]: coins(total - 200_000n) },
-    ]);
-    const signed = await ltc.walletRpc<{ hex: string }>('signrawtransactionwithwallet', raw);
-    await ltc.mineWith([signed.hex]);
+    await ltc.mineWith([await conflictingTx(txid)]);
     await eventually(async () => (await payments(inv.id))[0]?.dropped, 'payment dropped');
     const after = await until(inv.id, 'created', 'back to created');
     expect(after.received_unconfirmed_units).toBe('0');

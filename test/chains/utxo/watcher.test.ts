@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deriveUtxoAddress } from '../../../src/chains/utxo/index.js';
 import { coinsToUnits } from '../../../src/chains/utxo/exact-json.js';
@@ -354,5 +356,73 @@ describe('UTXO watcher against litecoind (regtest) with a recording ledger', () 
       lastError: null,
       height: await ltc.height(),
     });
+  });
+});
+
+describe('UTXO watcher woken by litecoind -blocknotify', () => {
+  let ltc: Litecoind;
+  let server: Server;
+  const notified: string[] = [];
+  let onNotify: () => void = () => undefined;
+
+  beforeAll(async () => {
+    try {
+      execFileSync('sh', ['-c', 'command -v curl'], { stdio: 'ignore' });
+    } catch (err) {
+      throw new Error(
+        'curl not found: install the Debian package curl (the -blocknotify command uses it)',
+        { cause: err },
+      );
+    }
+    server = createServer((req, res) => {
+      notified.push(req.url ?? '');
+      onNotify();
+      res.end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    ltc = await startLitecoind({
+      args: [`-blocknotify=curl -s -X POST http://127.0.0.1:${port}/blocknotify/LTC/%s`],
+    });
+  });
+  afterAll(async () => {
+    await ltc?.destroy();
+    await new Promise((r) => server?.close(r));
+  });
+
+  it('records a mined payment right after the node announces the block, long before the next poll', async () => {
+    const watchList = new MemoryWatchList();
+    const ledger = new RecordingLedger();
+    const watcher = new UtxoWatcher({
+      chain: 'LTC',
+      currency: 'LTC',
+      rpc: ltc.node,
+      ledger,
+      watchList,
+      cursor: new MemoryCursorStore(),
+      pollMs: 300_000,
+    });
+    onNotify = () => watcher.notifyBlock();
+    try {
+      await watcher.start();
+      await eventually(() => watcher.health().height !== null, 'watcher at the tip');
+      const address = deriveUtxoAddress({
+        key: regtestAccounts().bip84.vpub,
+        index: 5000,
+        chain: 'LTC',
+        network: 'regtest',
+      });
+      watchList.add('LTC', address);
+      await ltc.walletRpc('sendtoaddress', address, '0.01');
+      const [block] = await ltc.mine(1);
+      await eventually(
+        () => ledger.paymentsTo(address)[0]?.blockHash === block,
+        'payment after -blocknotify',
+        10_000,
+      );
+      expect(notified).toContain(`/blocknotify/LTC/${block}`);
+    } finally {
+      await watcher.stop();
+    }
   });
 });

@@ -70,7 +70,8 @@ export const en = {
     'You sent {received}, which is {excess} more than the {due} due. The order is paid; contact the shop about the difference.',
 
   expired_title: 'This invoice has expired',
-  expired_text: 'The time to pay ran out and no payment arrived. Do not send anything to this address now.',
+  expired_text:
+    'The time to pay ran out and no payment arrived. Do not send anything to this address now.',
   expired_paid_title: 'Already paid?',
   expired_paid_text:
     'A payment sent just before the end may still arrive: keep this page open, it updates when the payment is seen. Otherwise contact {project} with the invoice number {invoice} and your transaction ID.',
@@ -94,20 +95,22 @@ export const en = {
   refund_txid: 'Transaction: {txid}',
 
   refund_title: 'Ask for a refund',
-  refund_hint: 'Enter your {symbol} address on the {network} network. The shop sends the refund from its own wallet.',
-  refund_address: 'Your {symbol} address ({network})',
+  refund_hint:
+    'Enter your {symbol} address on the {network} network. The shop sends the refund from its own wallet.',
+  refund_address: 'Your {symbol} address on {network}',
   refund_submit: 'Request a refund',
-  refund_requested: 'Refund requested to {address} on {time}. The shop sends it from its own wallet.',
+  refund_requested:
+    'Refund requested to {address} on {time}. The shop sends it from its own wallet.',
   refund_invalid: 'This is not a valid {network} address. Check it and try again.',
 
   error_state: 'This is no longer possible: the invoice has changed. Reload the page.',
   error_currency: 'This coin is not available for this invoice. Choose another one.',
   error_rate: 'The exchange rate is unavailable right now. Try again in a minute.',
   error_request: 'The request was not understood. Reload the page and try again.',
-  form_error: 'That did not work: {message}',
 
   test_title: 'Test mode: simulate a payment',
-  test_hint: 'Only test invoices show this panel. It records payments on Kassa’s built-in test chain.',
+  test_hint:
+    'Only test invoices show this panel. It records payments on Kassa’s built-in test chain.',
   test_full: 'Full payment',
   test_partial: 'Partial (half)',
   test_over: 'Overpayment (+10%)',

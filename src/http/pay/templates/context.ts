@@ -21,6 +21,6 @@ export interface RenderContext {
   /** QR code of the payment URI for what is still owed, on screens that ask for payment. */
   readonly qr: Html | null;
   readonly error: FormError | null;
-  /** The live script is allowed (false renders nothing that needs it). */
+  /** Seconds the paid screen waits before returning the customer to the shop. */
   readonly redirectDelaySeconds: number;
 }

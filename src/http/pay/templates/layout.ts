@@ -25,7 +25,9 @@ function shopHeader(r: RenderContext): Html {
   const { shop } = r.page;
   const mark = shop.logoUrl
     ? html`<img src="${shop.logoUrl}" alt="" width="40" height="40" referrerpolicy="no-referrer" />`
-    : html`<span class="monogram" aria-hidden="true">${[...shop.name.trim()][0]?.toUpperCase() ?? 'K'}</span>`;
+    : html`<span class="monogram" aria-hidden="true"
+        >${[...shop.name.trim()][0]?.toUpperCase() ?? 'K'}</span
+      >`;
   return html`<div class="shop">${mark}<span class="shop-name">${shop.name}</span></div>`;
 }
 
@@ -37,7 +39,12 @@ function summary(r: RenderContext): Html {
       <dd class="price" id="price">${formatPrice(view.amount, view.currency, r.locale)}</dd>
     </dl>
     <dl>
-      ${view.order_id ? html`<dt>${r.t('order')}</dt><dd>${view.order_id}</dd>` : ''}
+      ${
+        view.order_id
+          ? html`<dt>${r.t('order')}</dt>
+              <dd>${view.order_id}</dd>`
+          : ''
+      }
       <dt>${r.t('invoice_id')}</dt>
       <dd id="invoice-number">${view.uuid}</dd>
     </dl>
@@ -50,7 +57,9 @@ function languageLinks(r: RenderContext): Html {
   return html`<nav aria-label="${r.t('language')}">
     ${others.map(
       (l) =>
-        html`<a href="/pay/${r.page.invoice.id}?locale=${l}" hreflang="${l}" lang="${l}">${LOCALES[l].lang_name}</a>`,
+        html`<a href="/pay/${r.page.invoice.id}?locale=${l}" hreflang="${l}" lang="${l}"
+          >${LOCALES[l].lang_name}</a
+        >`,
     )}
     <a href="/pay/${r.page.invoice.id}${r.query}">${r.t('reload')}</a>
   </nav>`;
@@ -60,58 +69,66 @@ export function paymentPage(r: RenderContext): string {
   const { page } = r;
   const state = publicState(page);
   const open = isOpenScreen(page.screen) && page.screen !== 'choose';
-  const redirect =
-    (page.screen === 'paid' && page.shop.successUrl) || null;
+  const redirect = (page.screen === 'paid' && page.shop.successUrl) || null;
   const extra = html`<script src="${PAGE_ASSETS.js.path}" defer></script>
     ${open ? html`<noscript><meta http-equiv="refresh" content="30" /></noscript>` : ''}
     ${redirect ? html`<noscript><meta http-equiv="refresh" content="${r.redirectDelaySeconds};url=${redirect}" /></noscript>` : ''}`;
   const body = html`<!doctype html>
-<html lang="${r.locale}">
-  <head>
-    ${head(r.t('page_title', { project: page.shop.name }), extra)}
-  </head>
-  <body>
-    <header>
-      ${page.view.test_mode ? html`<p class="test-banner">${r.t('test_banner')}</p>` : ''}
-      <div class="page page-head">${shopHeader(r)}</div>
-    </header>
-    <div class="page">
-      ${summary(r)}
-      <main id="main" data-invoice="${page.invoice.id}" data-state="${page.screen}"
-        data-version="${state.version}" data-final="${String(isFinalScreen(page.screen))}"
-        data-server-time="${state.server_time}">
-        ${screenBody(r)}
-        ${testPanel(r)}
-      </main>
-      <p id="live" class="sr-only" role="status" aria-live="polite"></p>
-      <footer>
-        <p><img src="${PAGE_ASSETS.logo.path}" alt="" width="16" height="16" /> ${r.t('powered_by', { project: page.shop.name })}</p>
-        ${languageLinks(r)}
-      </footer>
-    </div>
-  </body>
-</html>
-`;
+    <html lang="${r.locale}">
+      <head>
+        ${head(r.t('page_title', { project: page.shop.name }), extra)}
+      </head>
+      <body>
+        <header>
+          ${page.view.test_mode ? html`<p class="test-banner">${r.t('test_banner')}</p>` : ''}
+          <div class="page page-head">${shopHeader(r)}</div>
+        </header>
+        <div class="page">
+          ${summary(r)}
+          <main
+            id="main"
+            data-invoice="${page.invoice.id}"
+            data-state="${page.screen}"
+            data-version="${state.version}"
+            data-final="${String(isFinalScreen(page.screen))}"
+            data-server-time="${state.server_time}"
+          >
+            ${screenBody(r)} ${testPanel(r)}
+          </main>
+          <p id="live" class="sr-only" role="status" aria-live="polite"></p>
+          <footer>
+            <p>
+              <img src="${PAGE_ASSETS.logo.path}" alt="" width="16" height="16" />
+              ${r.t('powered_by', { project: page.shop.name })}
+            </p>
+            ${languageLinks(r)}
+          </footer>
+        </div>
+      </body>
+    </html> `;
   return body.value;
 }
 
 /** A page for a link that leads nowhere, a rate limit or a failure: no invoice data at all. */
-export function messagePage(locale: PageLocale, titleKey: 'not_found_title' | 'too_many_title' | 'error_title'): string {
+export function messagePage(
+  locale: PageLocale,
+  titleKey: 'not_found_title' | 'too_many_title' | 'error_title',
+): string {
   const t = translator(locale);
-  const textKey = titleKey.replace('_title', '_text') as 'not_found_text' | 'too_many_text' | 'error_text';
+  const textKey = titleKey.replace('_title', '_text') as
+    'not_found_text' | 'too_many_text' | 'error_text';
   return html`<!doctype html>
-<html lang="${locale}">
-  <head>
-    ${head(t(titleKey))}
-  </head>
-  <body>
-    <div class="page">
-      <main id="main">
-        <h1>${t(titleKey)}</h1>
-        <p>${t(textKey)}</p>
-      </main>
-    </div>
-  </body>
-</html>
-`.value;
+    <html lang="${locale}">
+      <head>
+        ${head(t(titleKey))}
+      </head>
+      <body>
+        <div class="page">
+          <main id="main">
+            <h1>${t(titleKey)}</h1>
+            <p>${t(textKey)}</p>
+          </main>
+        </div>
+      </body>
+    </html> `.value;
 }

@@ -28,9 +28,9 @@ export function currencyIcon(c: CryptoCurrency): Html {
   if (!coin) return html``;
   const badge = isToken(c) ? ICONS.get(`network-${c.network.code.toLowerCase()}`) : undefined;
   return html`<span class="icon"
-    ><img src="${coin.path}" alt="" width="28" height="28" />${badge
-      ? html`<img class="badge" src="${badge.path}" alt="" width="14" height="14" />`
-      : ''}</span
+    ><img src="${coin.path}" alt="" width="28" height="28" />${
+      badge ? html`<img class="badge" src="${badge.path}" alt="" width="14" height="14" />` : ''
+    }</span
   >`;
 }
 
@@ -60,8 +60,16 @@ export function copyField(opts: {
       <code class="value${opts.big ? ' big' : ''}" id="${opts.id}" data-value="${opts.value}"
         >${opts.display ?? opts.value}</code
       >
-      <button type="button" class="copy" data-copy="${opts.value}" data-copied="${opts.copied}"
-        aria-label="${opts.copyLabel}" hidden>${opts.copyText}</button>
+      <button
+        type="button"
+        class="copy"
+        data-copy="${opts.value}"
+        data-copied="${opts.copied}"
+        aria-label="${opts.copyLabel}"
+        hidden
+      >
+        ${opts.copyText}
+      </button>
     </div>
   </div>`;
 }
@@ -82,8 +90,10 @@ export function paymentFields(r: RenderContext, amount: string, amountLabel: str
       copied: r.t('copied'),
       big: true,
     })}
-    <p class="notice">${r.t('network_warning', { symbol, network })}
-      ${r.t('exact_warning', { amount: crypto(r, amount) })}</p>
+    <p class="notice">
+      ${r.t('network_warning', { symbol, network })}
+      ${r.t('exact_warning', { amount: crypto(r, amount) })}
+    </p>
     ${copyField({
       id: 'address',
       label: `${r.t('address')} · ${network}`,
@@ -116,20 +126,26 @@ export function countdown(r: RenderContext): Html {
   const h = Math.floor(s / 3600);
   const mmss = `${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
   return html`<div class="timer">
-    <span>${r.t('time_left')}:
-      <span class="countdown" role="timer" data-expires="${expires}">${h > 0 ? `${h}:` : ''}${mmss}</span></span>
+    <span
+      >${r.t('time_left')}:
+      <span class="countdown" role="timer" data-expires="${expires}"
+        >${h > 0 ? `${h}:` : ''}${mmss}</span
+      ></span
+    >
     <small>${r.th('pay_by', { time: timeTag(r, expires) })}</small>
   </div>`;
 }
 
 export function formError(r: RenderContext, form: 'currency' | 'refund' | 'test'): Html {
   if (r.error?.form !== form) return html``;
-  return html`<p class="notice error" role="alert" id="${form}-error">${r.t('form_error', { message: r.error.message })}</p>`;
+  return html`<p class="notice error" role="alert" id="${form}-error">${r.error.message}</p>`;
 }
 
 export function backToShop(r: RenderContext, url: string | null, secondary = false): Html {
   if (!url) return html``;
-  return html`<a class="button${secondary ? ' secondary' : ''}" href="${url}">${r.t('back_to_shop', { project: r.page.shop.name })}</a>`;
+  return html`<a class="button${secondary ? ' secondary' : ''}" href="${url}"
+    >${r.t('back_to_shop', { project: r.page.shop.name })}</a
+  >`;
 }
 
 /** Where a refund may be sent: the customer enters an address, validated for the chain. */
@@ -144,10 +160,12 @@ export function refundSection(r: RenderContext): Html {
     const last = requested[requested.length - 1]!;
     return html`<section class="card" aria-labelledby="refund-title">
       <h2 id="refund-title">${r.t('refund_title')}</h2>
-      <p class="notice ok" id="refund-requested">${r.th('refund_requested', {
-        address: html`<code>${last.address}</code>`,
-        time: timeTag(r, new Date(last.createdAt).toISOString()),
-      })}</p>
+      <p class="notice ok" id="refund-requested">
+        ${r.th('refund_requested', {
+          address: html`<code>${last.address}</code>`,
+          time: timeTag(r, new Date(last.createdAt).toISOString()),
+        })}
+      </p>
     </section>`;
   }
   const failed = r.error?.form === 'refund';
@@ -156,9 +174,19 @@ export function refundSection(r: RenderContext): Html {
     <p id="refund-hint">${r.t('refund_hint', { symbol, network })}</p>
     <form method="post" action="/pay/${invoice.id}/refund${r.query}">
       <label for="refund-address">${r.t('refund_address', { symbol, network })}</label>
-      <input type="text" id="refund-address" name="address" required maxlength="200" autocomplete="off"
-        autocapitalize="off" spellcheck="false" value="${failed ? (r.error?.value ?? '') : ''}"
-        aria-describedby="refund-hint${failed ? ' refund-error' : ''}"${failed ? html` aria-invalid="true"` : ''} />
+      <input
+        type="text"
+        id="refund-address"
+        name="address"
+        required
+        maxlength="200"
+        autocomplete="off"
+        autocapitalize="off"
+        spellcheck="false"
+        value="${failed ? (r.error?.value ?? '') : ''}"
+        aria-describedby="refund-hint${failed ? ' refund-error' : ''}"
+        ${failed ? html` aria-invalid="true"` : ''}
+      />
       ${formError(r, 'refund')}
       <div class="actions"><button type="submit">${r.t('refund_submit')}</button></div>
     </form>

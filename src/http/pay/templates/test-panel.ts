@@ -49,7 +49,9 @@ export function testPanel(r: RenderContext): Html {
       <div class="actions">
         ${kinds.map(
           (k) =>
-            html`<button type="submit" name="kind" value="${k}">${r.t(`test_${k}` as MessageKey)}</button>`,
+            html`<button type="submit" name="kind" value="${k}">
+              ${r.t(`test_${k}` as MessageKey)}
+            </button>`,
         )}
       </div>
       <p class="notice error" role="alert" data-error hidden></p>

@@ -1,0 +1,78 @@
+/** The kassa command, run as an operator would, against a fresh data directory. */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-cli-'));
+
+async function kassa(args: string[], env: Record<string, string> = {}) {
+  try {
+    const r = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+    });
+    return { code: 0, out: r.stdout, err: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, out: x.stdout, err: x.stderr };
+  }
+}
+
+describe('kassa CLI', () => {
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('migrates, creates an account, a key and a project, and revokes the key', async () => {
+    const m = await kassa(['migrate']);
+    expect(m.code).toBe(0);
+    expect(m.out).toMatch(/001_core|up to date/);
+
+    const acc = await kassa(['account', 'create', '--name', 'CLI merchant']);
+    expect(acc.code).toBe(0);
+    const accountId = acc.out.trim();
+    expect(accountId).toMatch(/^acc_/);
+
+    const key = await kassa(['key', 'create', '--account', accountId, '--label', 'ops']);
+    expect(key.code).toBe(0);
+    const keyId = /key id: (key_\S+)/.exec(key.out)?.[1];
+    const secret = /API key \(shown once\): (\S+)/.exec(key.out)?.[1];
+    expect(keyId).toBeTruthy();
+    expect(secret).toMatch(/^kassa_/);
+    // Stored hashed: the key itself is nowhere in the database file.
+    const db = fs.readFileSync(path.join(dataDir, 'kassa.sqlite'));
+    expect(db.includes(Buffer.from(secret!))).toBe(false);
+
+    const proj = await kassa(['project', 'create', '--account', accountId, '--name', 'Shop', '--shop-id', 'cli-shop', '--currencies', 'USDT_TRC20,BTC']);
+    expect(proj.code, proj.err).toBe(0);
+    expect(proj.out).toContain('shop_id: cli-shop');
+
+    const dup = await kassa(['project', 'create', '--account', accountId, '--name', 'Again', '--shop-id', 'cli-shop']);
+    expect(dup.code).not.toBe(0);
+    expect(dup.err).toContain('cli-shop');
+
+    expect((await kassa(['key', 'revoke', keyId!])).code).toBe(0);
+    const again = await kassa(['key', 'revoke', keyId!]);
+    expect(again.code).not.toBe(0);
+    expect(again.err).toMatch(/not found/);
+  });
+
+  it('refuses a bad setting with a message naming it', async () => {
+    const r = await kassa(['migrate'], { PORT: 'eighty' });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('PORT');
+    const u = await kassa(['migrate'], { DATABASE_URL: 'mysql://x' });
+    expect(u.code).toBe(2);
+    expect(u.err).toContain('DATABASE_URL');
+  });
+
+  it('refuses an unknown currency and a bad index for address', async () => {
+    const r = await kassa(['address', '--currency', 'DOGE', '--key', 'xpub', '--index', '0']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown currency');
+    const i = await kassa(['address', '--currency', 'BTC', '--key', 'xpub', '--index', '-1']);
+    expect(i.code).toBe(2);
+    expect(i.err).toContain('--index');
+  });
+});
