@@ -50,12 +50,29 @@ const schema = z.object({
   MAIL_FROM: z.string().default('Kassa <kassa@localhost>'),
 
   /** Rates: comma-separated source names in order, e.g. "kraken,binance,coinbase,ecb". */
-  RATE_SOURCES: z.string().default('fixed'),
+  RATE_SOURCES: z
+    .string()
+    .regex(
+      /^\s*(kraken|coinbase|bitfinex|erapi|ecb|fixed)(\s*,\s*(kraken|coinbase|bitfinex|erapi|ecb|fixed))*\s*$/,
+      'comma-separated: kraken, coinbase, bitfinex, erapi, ecb, fixed',
+    )
+    .default('fixed'),
   RATE_MODE: z.enum(['median', 'fallback']).default('median'),
   /** JSON object of fixed rates, e.g. {"BTC/USD":"60000"}. */
   RATES_FIXED: z.string().optional(),
   RATE_REFRESH_SECONDS: z.coerce.number().int().min(1).default(60),
   RATE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).default(600),
+  RATE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  RATE_KRAKEN_URL: url.optional(),
+  RATE_COINBASE_URL: url.optional(),
+  RATE_BITFINEX_URL: url.optional(),
+  RATE_ERAPI_URL: url.optional(),
+  RATE_ECB_URL: url.optional(),
+  /** Price USDT/USDC/TUSD at 1 USD while the market stays within the deviation. */
+  RATE_STABLECOIN_PEG: bool.default(false),
+  RATE_PEG_MAX_DEVIATION_PERCENT: z.string().regex(/^\d+(\.\d+)?$/).default('2'),
+  /** Median mode: fewest fresh sources that must agree. */
+  RATE_MIN_SOURCES: z.coerce.number().int().min(1).max(10).default(1),
 
   BTC_RPC_URL: url.optional(),
   BTC_RPC_USER: z.string().optional(),

@@ -4,7 +4,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { Registry } from 'prom-client';
 import { createAccount, createApiKey, createProject } from './app/accounts.js';
 import type { AppContext } from './app/context.js';
 import type { Clock } from './app/ports/clock.js';
@@ -31,7 +30,9 @@ import { mailRepository } from './store/mail-repository.js';
 import { staticWalletRepository } from './store/static-wallet-repository.js';
 import { payFace } from './http/pay/index.js';
 import { InvoiceChanges } from './app/invoice-changes.js';
-import { createRateProvider } from './rates/index.js';
+import { createRateProvider, RateAggregator, ratesReady, registerRateMetrics } from './rates/index.js';
+import { createMetrics } from './metrics.js';
+import type { ChainWatcher } from './app/ports/chain.js';
 import { migrateToLatest, openStore, type Store } from './store/database.js';
 import { invoiceStore } from './store/kysely-store.js';
 
@@ -167,13 +168,22 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   );
   mail.start();
 
-  const metrics = new Registry();
+  const watchers: ChainWatcher[] = [];
+  const metrics = createMetrics({ store: ctx.store, watchers: () => watchers.map((w) => w.health()) });
+  if (rates instanceof RateAggregator) {
+    rates.start();
+    registerRateMetrics(metrics, rates, clock);
+  }
   let app: FastifyInstance | null = null;
   let url = config.PUBLIC_URL;
   if (config.KASSA_ROLES.includes('api')) {
     app = await buildServer(ctx, {
       logger,
       metrics,
+      readinessDetails: async () => ({
+        ...(rates instanceof RateAggregator ? { rates: ratesReady(rates) } : {}),
+        watchers: watchers.map((w) => w.health()),
+      }),
       faces: [cryptoCloudFace({ staticWallets, mail }), payFace].map(
         (face) => (a: FastifyInstance) => face(a, { ctx, changes, config }),
       ),
@@ -195,7 +205,9 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     async close() {
       // In-flight requests finish first; then background work; the database last.
       await app?.close();
+      await Promise.all(watchers.map((w) => w.stop()));
       await recheck.stop();
+      if (rates instanceof RateAggregator) rates.stop();
       await mail.stop();
       await store.close();
     },

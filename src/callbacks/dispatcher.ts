@@ -10,9 +10,9 @@ import type { Clock } from '../app/ports/clock.js';
 import { DeliveriesRepository, type DueDelivery } from '../store/deliveries-repository.js';
 import type { Database } from '../store/schema.js';
 import { DEFAULT_RETRY_SCHEDULE, retryDelay } from './backoff.js';
-import type { ContentType, EventData, OutgoingEvent } from './format.js';
+import type { ContentType, EventData, OutgoingEvent, RenderedRequest } from './format.js';
 import { callbackFormat } from './formats.js';
-import { CallbackSender } from './http-sender.js';
+import { CallbackSender, type SendResult } from './http-sender.js';
 
 export interface DispatcherOptions {
   db: Kysely<Database>;
@@ -170,38 +170,38 @@ export class Dispatcher {
     }
   }
 
-  private async attempt(d: DueDelivery): Promise<void> {
-    const startedAt = this.clock.now();
+  private async render(d: DueDelivery, now: number): Promise<RenderedRequest> {
     const event = outgoingEvent(d);
+    if (!event) throw new Error(`event ${d.event_id} not found`);
     const format = callbackFormat(d.format);
-    if (!event || !format) {
-      const error = !event ? `event ${d.event_id} not found` : `unknown format ${d.format}`;
-      await this.repository.recordAttempt(
-        d,
-        {
-          startedAt,
-          durationMs: 0,
-          url: d.url,
-          headers: {},
-          body: '',
-          responseCode: null,
-          responseExcerpt: null,
-          error,
-        },
-        { kind: 'failed', at: startedAt },
-      );
-      return;
-    }
+    if (!format) throw new Error(`unknown format ${d.format}`);
     const secrets = [d.secret];
-    if (d.previous_secret && (d.previous_secret_expires_at ?? 0) > startedAt)
+    if (d.previous_secret && (d.previous_secret_expires_at ?? 0) > now)
       secrets.push(d.previous_secret);
-    const request = await format.render(event, {
+    return format.render(event, {
       secrets,
       projectSecretKey: d.project_secret_key,
       contentType: d.content_type as ContentType,
-      now: startedAt,
+      now,
     });
-    const result = await this.sender.send(d.url, request.headers, request.body);
+  }
+
+  private async attempt(d: DueDelivery): Promise<void> {
+    const startedAt = this.clock.now();
+    let request: RenderedRequest = { headers: {}, body: '' };
+    let result: SendResult;
+    try {
+      request = await this.render(d, startedAt);
+      result = await this.sender.send(d.url, request.headers, request.body);
+    } catch (err) {
+      // A callback that cannot be built is retried like one that could not be sent.
+      result = {
+        status: null,
+        body: '',
+        durationMs: 0,
+        error: `cannot build callback: ${(err as Error).message}`,
+      };
+    }
     const ok = result.status !== null && result.status >= 200 && result.status < 300;
     const at = this.clock.now();
     const attemptsMade = d.attempts + 1;

@@ -13,6 +13,8 @@ export interface ServerOptions extends ApiV1Options {
   readonly logger: Logger;
   /** Readiness checks beyond the database: name -> ok. */
   readonly readiness?: () => Promise<Record<string, boolean>>;
+  /** Shown on /readyz without failing it (rate freshness, watcher lag). */
+  readonly readinessDetails?: () => Promise<Record<string, unknown>>;
   readonly metrics?: Registry;
   /** Other faces (CryptoCloud, payment page, ...) registered at the root. */
   readonly faces?: ((app: FastifyInstance) => Promise<void>)[];
@@ -53,7 +55,8 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
       ...(await opts.readiness?.()),
     };
     const ok = Object.values(checks).every(Boolean);
-    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks });
+    const details = (await opts.readinessDetails?.()) ?? {};
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks, ...details });
   });
   if (opts.metrics) {
     const registry = opts.metrics;

@@ -105,6 +105,14 @@ export function invoiceRepository(db: Kysely<Database>, engine: Engine): UnitOfW
         .executeTakeFirstOrThrow();
       return Number(r.n);
     },
+    async countByStatus() {
+      const rows = await db
+        .selectFrom('invoices')
+        .select(['status', sql<string>`count(*)`.as('n')])
+        .groupBy('status')
+        .execute();
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    },
     async dueForRecheck(now, limit) {
       const rows = await db
         .selectFrom('invoices')

@@ -186,8 +186,10 @@ describe.each(ENGINES)('callback formats on %s', (engine) => {
     expect(body.invoice_info).toMatchObject({
       uuid: invoice.uuid,
       status: 'paid',
+      invoice_status: 'success',
       amount: '0.0015',
       received: '0.0015',
+      remaining: '0',
     });
     const token = String(body.token);
     const claims = jwt.verify(token, seeded.secretKey, { algorithms: ['HS256'] }) as {

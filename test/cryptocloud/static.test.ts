@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authenticate, createProject } from '../../src/app/accounts.js';
 import type { ObservedTransfer } from '../../src/app/ports/chain.js';
 import { startTestKassa, type TestKassa } from '../support/kassa.js';
 import { cc, ddmmyyyy, otherMerchant, rawNumber } from './helpers.js';
@@ -157,6 +158,71 @@ describe('CryptoCloud static wallets', () => {
     const before = (await listAll()).length;
     await k.ledger.recordTransfer(transfer(w.body.result.address, 'USDT_ERC20', 1_000_000n));
     expect((await listAll()).length).toBe(before);
+  });
+
+  describe('in a live project with a real wallet key', () => {
+    // BIP84 test vector: account 0 of "abandon ... about".
+    const zpub =
+      'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
+    let shopId: string;
+
+    beforeAll(async () => {
+      const accountId = (await authenticate(k.ctx, k.apiKey))!;
+      const { project } = await createProject(k.ctx, accountId, {
+        name: 'Live shop',
+        testMode: false,
+        enabledCurrencies: ['BTC'],
+        wallets: { BTC: { key: zpub } },
+      });
+      shopId = project.id;
+    });
+
+    it('derives static addresses from the project wallet and records a watcher-reported payment', async () => {
+      const a = await cc(k, '/v2/invoice/static/create', {
+        shop_id: shopId,
+        currency: 'BTC',
+        identify: 'live-1',
+      });
+      expect(a.body.result.address).toBe('bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu');
+      const b = await cc(k, '/v2/invoice/static/create', {
+        shop_id: shopId,
+        currency: 'BTC',
+        identify: 'live-2',
+      });
+      expect(b.body.result.address).toBe('bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g');
+
+      // A Bitcoin watcher reports a mined payment to the static address.
+      await k.ledger.recordTransfer({
+        ...transfer(a.body.result.address, 'BTC', 2_500n),
+        chain: 'BTC',
+        blockHeight: 800_000,
+      });
+      const rec = (await listAll()).find((x) => x.order_id === 'live-1')!;
+      expect(rec).toMatchObject({
+        status: 'paid',
+        address: 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu',
+      });
+      const info = await cc(k, '/v2/invoice/merchant/info', { uuids: [rec.uuid] });
+      expect(info.body.result[0]).toMatchObject({
+        test_mode: false,
+        currency: { fullcode: 'BTC' },
+      });
+      expect(rawNumber(info.text, 'received')).toEqual(['0.000025']);
+    });
+
+    it('shares the wallet index sequence with invoices, so an invoice never gets a static address', async () => {
+      const inv = await cc(k, '/v2/invoice/create', {
+        shop_id: shopId,
+        amount: 10,
+        add_fields: { cryptocurrency: 'BTC' },
+      });
+      expect(inv.status, inv.text).toBe(200);
+      expect(inv.body.result.test_mode).toBe(false);
+      expect([
+        'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu',
+        'bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g',
+      ]).not.toContain(inv.body.result.address);
+    });
   });
 
   it('refuses bad static wallet requests with validate_error', async () => {

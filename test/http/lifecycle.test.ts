@@ -342,5 +342,8 @@ describe('invoice lifecycle through the native API (test mode)', () => {
     expect(spec.openapi).toBe('3.1.0');
     expect(Object.keys(spec.paths)).toContain('/api/v1/invoices');
     expect((await fetch(`${k.url}/docs`, { redirect: 'follow' })).status).toBe(200);
+    const metrics = await (await fetch(`${k.url}/metrics`)).text();
+    expect(metrics).toMatch(/kassa_invoices\{status="paid"\} [1-9]/);
+    expect(metrics).toMatch(/kassa_invoices\{status="canceled"\} [1-9]/);
   });
 });

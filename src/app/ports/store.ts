@@ -77,6 +77,8 @@ export interface UnitOfWork {
     list(f: InvoiceFilter): Promise<Invoice[]>;
     count(f: InvoiceFilter): Promise<number>;
     dueForRecheck(now: number, limit: number): Promise<string[]>;
+    /** Invoices per cached status, for metrics. */
+    countByStatus(): Promise<Record<string, number>>;
   };
   readonly quotes: {
     insert(q: Quote): Promise<void>;

@@ -14,6 +14,7 @@ import type {
 } from '../../app/ports/chain.js';
 import { matchTransaction, spentOutpoints } from './match.js';
 import { MempoolTracker } from './mempool.js';
+import { PollLoop } from './poll-loop.js';
 import type { NodeBlock, NodeBlockHeader, NodeTx } from './node-types.js';
 import { RpcError, RpcUnavailableError, RPC_INVALID_ADDRESS_OR_KEY, type UtxoRpc } from './rpc.js';
 
@@ -50,12 +51,9 @@ export class UtxoWatcher implements ChainWatcher {
   readonly chain: string;
   private readonly log: WatcherLogger;
   private readonly mempool = new MempoolTracker();
+  private readonly loop: PollLoop;
   private tip: BlockRef | null = null;
   private tipLoaded = false;
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private woken = false;
   private nodeReachable = false;
   private nodeHeight: number | null = null;
   private lastError: string | null = null;
@@ -64,30 +62,43 @@ export class UtxoWatcher implements ChainWatcher {
   constructor(private readonly o: UtxoWatcherOptions) {
     this.chain = o.chain;
     this.log = o.logger ?? silent;
+    this.loop = new PollLoop({
+      intervalMs: o.pollMs,
+      maxBackoffMs: o.maxBackoffMs ?? 30_000,
+      round: () => this.poll(),
+      onSuccess: () => {
+        if (!this.nodeReachable) this.log.info({ chain: this.chain }, 'node reachable');
+        this.nodeReachable = true;
+        this.lastError = null;
+      },
+      onFailure: (err, retryInMs) => {
+        if (err instanceof RpcUnavailableError) this.nodeReachable = false;
+        this.lastError = (err as Error).message;
+        this.log.warn(
+          { chain: this.chain, err: this.lastError, retryInMs },
+          'watcher round failed',
+        );
+      },
+    });
   }
 
   async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.interrupt();
-    await this.loop;
-    this.loop = null;
+    await this.loop.stop();
   }
 
   /** A new block was announced (the node's -blocknotify): poll now instead of at the next interval. */
   notifyBlock(): void {
-    this.interrupt();
+    this.loop.wake();
   }
 
   health(): WatcherHealth {
     return {
       chain: this.chain,
-      running: this.running,
+      running: this.loop.isRunning,
       nodeReachable: this.nodeReachable,
       height: this.tip?.height ?? null,
       nodeHeight: this.nodeHeight,
@@ -96,7 +107,7 @@ export class UtxoWatcher implements ChainWatcher {
     };
   }
 
-  /** One full round: blocks up to the node's tip (bounded), then the mempool. Exposed for tests and tools. */
+  /** One round: blocks up to the node's tip (bounded), then the mempool. Not concurrently with start(). */
   async poll(): Promise<{ more: boolean }> {
     await this.o.watchList.refresh();
     // The mempool is listed before the tip is read, so a transaction missing
@@ -109,53 +120,6 @@ export class UtxoWatcher implements ChainWatcher {
     if (!caughtUp) return { more: true };
     const backlog = await this.syncMempool(mempool as string[]);
     return { more: backlog };
-  }
-
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      let delay = this.o.pollMs;
-      try {
-        const { more } = await this.poll();
-        if (!this.nodeReachable) this.log.info({ chain: this.chain }, 'node reachable');
-        this.nodeReachable = true;
-        this.lastError = null;
-        failures = 0;
-        if (more) delay = 0;
-      } catch (err) {
-        failures += 1;
-        if (err instanceof RpcUnavailableError) this.nodeReachable = false;
-        this.lastError = (err as Error).message;
-        delay = Math.min(this.o.pollMs * 2 ** failures, this.o.maxBackoffMs ?? 30_000);
-        this.log.warn(
-          { chain: this.chain, err: this.lastError, retryInMs: delay },
-          'watcher round failed',
-        );
-      }
-      if (this.running && delay > 0) await this.sleep(delay);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.woken) {
-      this.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wake = null;
-        this.woken = false;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
-  }
-
-  private interrupt(): void {
-    if (this.wake) this.wake();
-    else this.woken = true;
   }
 
   /** Processes blocks after the cursor up to `best`, at most one batch; true when caught up. */
