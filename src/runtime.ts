@@ -33,6 +33,7 @@ import { InvoiceChanges } from './app/invoice-changes.js';
 import { createRateProvider, RateAggregator, ratesReady, registerRateMetrics } from './rates/index.js';
 import { createMetrics } from './metrics.js';
 import type { ChainWatcher } from './app/ports/chain.js';
+import { buildWatchers, LeaderElectedWatcher } from './watchers.js';
 import { migrateToLatest, openStore, type Store } from './store/database.js';
 import { invoiceStore } from './store/kysely-store.js';
 
@@ -87,6 +88,7 @@ export interface Kassa {
   readonly watchList: MemoryWatchList;
   readonly changes: InvoiceChanges;
   readonly logger: Logger;
+  readonly watchers: readonly ChainWatcher[];
   close(): Promise<void>;
 }
 
@@ -168,7 +170,12 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   );
   mail.start();
 
-  const watchers: ChainWatcher[] = [];
+  const watchers: ChainWatcher[] = config.KASSA_ROLES.includes('watch')
+    ? buildWatchers(config, { store, ledger, watchList, logger }).map(
+        (w) => new LeaderElectedWatcher(w, config.DATABASE_URL, logger),
+      )
+    : [];
+  for (const w of watchers) await w.start();
   const metrics = createMetrics({ store: ctx.store, watchers: () => watchers.map((w) => w.health()) });
   if (rates instanceof RateAggregator) {
     rates.start();
@@ -202,6 +209,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     watchList,
     changes,
     logger,
+    watchers,
     async close() {
       // In-flight requests finish first; then background work; the database last.
       await app?.close();

@@ -151,50 +151,46 @@ export class DeliveriesRepository {
     busyEndpoints: readonly string[] = [],
   ): Promise<DueDelivery[]> {
     if (limit <= 0) return [];
-    const ids = await this.db.transaction().execute(async (trx) => {
-      await this.relaxDurability(trx);
-      const rows = await trx
-        .selectFrom('deliveries as d')
-        .innerJoin('callback_endpoints as e', 'e.id', 'd.endpoint_id')
-        .select('d.id')
-        .where('d.status', '=', 'pending')
-        .where('d.next_attempt_at', '<=', now)
-        .where('e.enabled', '=', 1)
-        .$if(busyEndpoints.length > 0, (q) => q.where('d.endpoint_id', 'not in', busyEndpoints))
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('deliveries as p')
-                .select('p.id')
-                .whereRef('p.endpoint_id', '=', 'd.endpoint_id')
-                .whereRef('p.invoice_id', '=', 'd.invoice_id')
-                .where('p.status', '=', 'pending')
-                .where((eb) =>
-                  eb.or([
-                    eb('p.event_id', '<', eb.ref('d.event_id')),
-                    eb.and([
-                      eb('p.event_id', '=', eb.ref('d.event_id')),
-                      eb('p.id', '<', eb.ref('d.id')),
-                    ]),
+    // One statement: the claim is atomic on both engines without an explicit transaction.
+    const due = this.db
+      .selectFrom('deliveries as d')
+      .innerJoin('callback_endpoints as e', 'e.id', 'd.endpoint_id')
+      .select('d.id')
+      .where('d.status', '=', 'pending')
+      .where('d.next_attempt_at', '<=', now)
+      .where('e.enabled', '=', 1)
+      .$if(busyEndpoints.length > 0, (q) => q.where('d.endpoint_id', 'not in', busyEndpoints))
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('deliveries as p')
+              .select('p.id')
+              .whereRef('p.endpoint_id', '=', 'd.endpoint_id')
+              .whereRef('p.invoice_id', '=', 'd.invoice_id')
+              .where('p.status', '=', 'pending')
+              .where((eb) =>
+                eb.or([
+                  eb('p.event_id', '<', eb.ref('d.event_id')),
+                  eb.and([
+                    eb('p.event_id', '=', eb.ref('d.event_id')),
+                    eb('p.id', '<', eb.ref('d.id')),
                   ]),
-                ),
-            ),
+                ]),
+              ),
           ),
-        )
-        .orderBy('d.next_attempt_at')
-        .orderBy('d.id')
-        .limit(limit)
-        .$if(this.engine === 'postgres', (q) => q.forUpdate('d').skipLocked())
-        .execute();
-      const ids = rows.map((r) => r.id);
-      if (ids.length > 0)
-        await trx
-          .updateTable('deliveries')
-          .set({ next_attempt_at: now + leaseMs, updated_at: now })
-          .where('id', 'in', ids)
-          .execute();
-      return ids;
-    });
+        ),
+      )
+      .orderBy('d.next_attempt_at')
+      .orderBy('d.id')
+      .limit(limit)
+      .$if(this.engine === 'postgres', (q) => q.forUpdate('d').skipLocked());
+    const claimed = await this.db
+      .updateTable('deliveries')
+      .set({ next_attempt_at: now + leaseMs, updated_at: now })
+      .where('id', 'in', due)
+      .returning('id')
+      .execute();
+    const ids = claimed.map((r) => r.id);
     if (ids.length === 0) return [];
     return this.db
       .selectFrom('deliveries as d')

@@ -97,6 +97,27 @@ describe('payment page over HTTP', () => {
     expect(bytes).toBeLessThan(50 * 1024);
   });
 
+  it("shows the project's name and logo, allowing images from the logo's origin only", async () => {
+    const patch = await kassa.api('PATCH', `/api/v1/projects/${kassa.shopId}`, {
+      name: 'Coffee <Roasters>',
+      logo_url: 'https://cdn.coffee.example/logo.png',
+    });
+    expect(patch.status, JSON.stringify(patch.body)).toBe(200);
+    const invoice = await createInvoice(kassa, { payment_currency: 'BTC' });
+    const res = await fetch(invoice.link);
+    const html = await res.text();
+    expect(html).toContain('<img src="https://cdn.coffee.example/logo.png"');
+    expect(html).toContain('Coffee &lt;Roasters&gt;');
+    expect(html).not.toContain('<Roasters>');
+    expect(res.headers.get('content-security-policy')).toContain(
+      "img-src 'self' https://cdn.coffee.example;",
+    );
+    await kassa.api('PATCH', `/api/v1/projects/${kassa.shopId}`, {
+      name: 'Demo shop',
+      logo_url: null,
+    });
+  });
+
   it('refuses short invoice ids and ids that do not exist, revealing nothing', async () => {
     const invoice = await getInvoice(kassa, (await createInvoice(kassa)).id);
     const short = invoice.uuid as string;
@@ -259,5 +280,20 @@ describe('payment page rate limits', () => {
     expect(last!.status).toBe(429);
     expect(last!.headers.get('retry-after')).toBeTruthy();
     expect(await last!.text()).toContain('Too many requests');
+  });
+});
+
+describe('payment page shutdown', () => {
+  it('ends open event streams when Kassa shuts down instead of waiting for them', async () => {
+    const kassa = await startTestKassa();
+    const invoice = await createInvoice(kassa, { payment_currency: 'BTC' });
+    const res = await fetch(`${invoice.link}/events`);
+    const reading = readEvents(res, () => false);
+    const started = Date.now();
+    await kassa.stop();
+    const { events, ended } = await reading;
+    expect(ended).toBe(true);
+    expect(events[0].state).toBe('waiting');
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

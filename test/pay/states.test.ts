@@ -181,9 +181,11 @@ describe('payment page without JavaScript and on a phone', () => {
   beforeAll(async () => {
     kassa = await startTestKassa();
     shop = await startShop();
-    await kassa.api('PATCH', `/api/v1/projects/${kassa.shopId}`, {
+    const res = await kassa.api('PATCH', `/api/v1/projects/${kassa.shopId}`, {
+      name: 'Coffee Roasters',
       success_url: `${shop.url}/thanks`,
     });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
   });
 
   afterAll(async () => {
@@ -240,7 +242,8 @@ describe('payment page without JavaScript and on a phone', () => {
         const { page } = browser;
         const invoice = await createInvoice(kassa, {
           payment_currency: 'USDT_ERC20',
-          order_id: `PHONE-${colorScheme}`,
+          order_id: `ORDER-${colorScheme === 'light' ? 1001 : 1002}`,
+          description: 'Two bags of coffee',
         });
         await page.goto(invoice.link);
         await expect.poll(() => page.locator('h1').textContent()).toBe('Send the payment');

@@ -62,8 +62,21 @@ export function deriveUtxoAddress(args: {
 export const utxoFamily: ChainFamilyAdapter = {
   family: 'utxo',
 
-  deriveAddress({ key, index, currency, network }) {
-    return deriveUtxoAddress({ key, index, chain: chainOf(currency), network });
+  /** `addressType` (the project's setting) applies to keys that name no script: xpub, tpub, Ltub. */
+  deriveAddress({
+    key,
+    index,
+    currency,
+    network,
+    addressType,
+  }: Parameters<ChainFamilyAdapter['deriveAddress']>[0] & { addressType?: ScriptType }) {
+    return deriveUtxoAddress({
+      key,
+      index,
+      chain: chainOf(currency),
+      network,
+      ...(addressType ? { scriptType: addressType } : {}),
+    });
   },
 
   paymentUri({

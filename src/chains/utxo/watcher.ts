@@ -43,6 +43,12 @@ export interface UtxoWatcherOptions {
   readonly maxBackoffMs?: number;
   /** Block hashes kept for reorg detection. */
   readonly keepBlocks?: number;
+  /**
+   * Txids of payments recorded unconfirmed and not dropped (from the store).
+   * Read once at start, so a payment that left the mempool while Kassa was
+   * down is still reported dropped.
+   */
+  readonly unconfirmedTransactions?: () => Promise<readonly string[]>;
 }
 
 const silent: WatcherLogger = { info() {}, warn() {}, error() {} };
@@ -54,6 +60,7 @@ export class UtxoWatcher implements ChainWatcher {
   private readonly loop: PollLoop;
   private tip: BlockRef | null = null;
   private tipLoaded = false;
+  private pendingLoaded = false;
   private nodeReachable = false;
   private nodeHeight: number | null = null;
   private lastError: string | null = null;
@@ -118,6 +125,12 @@ export class UtxoWatcher implements ChainWatcher {
     ]);
     const caughtUp = await this.syncBlocks(best as string);
     if (!caughtUp) return { more: true };
+    if (!this.pendingLoaded) {
+      // Their inputs are unknown here; a block spending them elsewhere shows as their absence from the mempool.
+      for (const txid of (await this.o.unconfirmedTransactions?.()) ?? [])
+        this.mempool.track(txid, []);
+      this.pendingLoaded = true;
+    }
     const backlog = await this.syncMempool(mempool as string[]);
     return { more: backlog };
   }

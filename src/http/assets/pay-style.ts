@@ -46,8 +46,8 @@ button:focus-visible,.button:focus-visible,a:focus-visible,input:focus-visible{o
 .notice.error{background:var(--err-bg);color:var(--err)}
 .timer{display:flex;justify-content:space-between;align-items:baseline;gap:1rem;flex-wrap:wrap;margin:0 0 1rem}
 .countdown{font:700 1.25rem/1 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-variant-numeric:tabular-nums}
-.status{display:flex;align-items:center;gap:.5rem;font-weight:600}
-.status::before{content:"";width:.7rem;height:.7rem;border-radius:50%;background:var(--accent);animation:pulse 1.4s ease-in-out infinite}
+.status{display:flex;align-items:flex-start;gap:.5rem;font-weight:600}
+.status::before{content:"";flex:none;margin-top:.4em;width:.7rem;height:.7rem;border-radius:50%;background:var(--accent);animation:pulse 1.4s ease-in-out infinite}
 .status.done::before{background:var(--ok);animation:none}
 @keyframes pulse{50%{opacity:.25}}
 @media (prefers-reduced-motion:reduce){.status::before{animation:none}}

@@ -66,7 +66,7 @@ export function reqAmount(body: Body, field = 'amount'): string {
   const text = v instanceof RawNumber ? v.text : typeof v === 'string' ? v.trim() : null;
   if (text === null) throw ccInvalid(field, `${field} must be a number`);
   if (text.startsWith('-')) throw ccInvalid(field, `${field} must be greater than zero`);
-  const plain = plainDecimal(text.replace(',', '.'));
+  const plain = plainDecimal(text);
   if (plain === null)
     throw ccInvalid(field, `${field} must be a number, got ${JSON.stringify(text)}`);
   return plain;

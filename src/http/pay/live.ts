@@ -100,7 +100,7 @@ export class LiveStreams {
     const heartbeat = setInterval(() => res.write(': ping\n\n'), this.opts.heartbeatMs);
     const lifetime = setTimeout(close, this.opts.maxStreamMs);
     this.closers.add(close);
-    req.raw.on('close', close);
+    res.on('close', close);
     await send();
   }
 }

@@ -90,6 +90,32 @@ describe('BIP49 test vector (P2SH-P2WPKH, testnet)', () => {
   });
 });
 
+describe('address type setting', () => {
+  it('applies the project address type to a plain tpub but never overrides a vpub', () => {
+    const account = HDKey.fromMasterSeed(seedOf(ABANDON), {
+      private: 0x04358394,
+      public: 0x043587cf,
+    }).derive("m/49'/1'/0'");
+    const derive = utxoFamily.deriveAddress as (
+      a: Parameters<typeof utxoFamily.deriveAddress>[0] & { addressType?: string },
+    ) => string;
+    expect(
+      derive({
+        key: account.publicExtendedKey,
+        index: 0,
+        currency: BTC,
+        network: 'testnet',
+        addressType: 'p2sh-p2wpkh',
+      }),
+    ).toBe('2Mww8dCYPUpKHofjgcXcBCEGmniw9CoaiD2');
+    const vpub =
+      'vpub5Y6cjg78GGuNLsaPhmYsiw4gYX3HoQiRBiSwDaBXKUafCt9bNwWQiitDk5VZ5BVxYnQdwoTyXSs2JHRPAgjAvtbBrf8ZhDYe2jWAqvZVnsc';
+    expect(
+      derive({ key: vpub, index: 0, currency: BTC, network: 'testnet', addressType: 'p2pkh' }),
+    ).toMatch(/^tb1q/);
+  });
+});
+
 describe('BIP32 test vector 1 (public derivation)', () => {
   // m/0H/1/2H as published; its non-hardened child 2 is m/0H/1/2H/2 with this public key.
   const xpub =

@@ -245,6 +245,39 @@ describe('UTXO watcher against litecoind (regtest) with a recording ledger', () 
     expect(watcher.health().nodeReachable).toBe(true);
   });
 
+  it('reports a payment dropped while it was stopped, from the unconfirmed payments the store holds', async () => {
+    const first = setup();
+    await started(first.watcher);
+    await ltc.rpc('createwallet', 'payer2');
+    const payer = new UtxoRpc({
+      url: `${ltc.rpcUrl}/wallet/payer2`,
+      user: ltc.rpcUser,
+      password: ltc.rpcPassword,
+    });
+    await ltc.walletRpc('sendtoaddress', await payer.call<string>('getnewaddress'), '1');
+    await ltc.mine(1);
+    const address = first.watchNew();
+    const txid = await payer.call<string>('sendtoaddress', [address, '0.05']);
+    await eventually(() => first.ledger.paymentsTo(address)[0], 'pending payment');
+    await first.watcher.stop();
+    await ltc.rpc('unloadwallet', 'payer2');
+    await ltc.restart({ dropMempool: true });
+    const restarted = new UtxoWatcher({
+      ...optionsOf(first),
+      unconfirmedTransactions: async () =>
+        [...first.ledger.payments.values()]
+          .filter((p) => p.blockHash === null && !p.dropped)
+          .map((p) => p.txid),
+    });
+    watchers.push(restarted);
+    await restarted.start();
+    await eventually(
+      () => first.ledger.paymentsTo(address)[0]?.dropped,
+      'payment dropped after restart',
+    );
+    expect(first.ledger.events).toContainEqual({ kind: 'dropped', txid });
+  });
+
   it('catches up block by block on restart from its cursor, missing nothing mined while it was stopped', async () => {
     const first = setup();
     await started(first.watcher);

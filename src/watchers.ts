@@ -1,0 +1,128 @@
+/**
+ * Builds a watcher for every chain whose node is configured, and runs each in
+ * exactly one process at a time (leader election with failover).
+ */
+import type { Logger } from 'pino';
+import type { ChainWatcher, PaymentLedger, WatchList, WatcherHealth } from './app/ports/chain.js';
+import { EvmRpc, EvmWatcher } from './chains/evm/index.js';
+import { TronApi, TronWatcher } from './chains/tron/index.js';
+import { UtxoRpc, UtxoWatcher } from './chains/utxo/index.js';
+import type { Config } from './config.js';
+import { cryptoCurrency, CRYPTO_CURRENCIES } from './domain/currencies.js';
+import { chainCursorStore } from './store/chain-cursor-repository.js';
+import type { Store } from './store/database.js';
+import { leaderLock, type LeaderLock } from './store/leader-lock.js';
+
+function tokenContracts(family: 'evm' | 'tron', overrides: string | undefined): Record<string, string> {
+  const custom = overrides ? (JSON.parse(overrides) as Record<string, string>) : {};
+  const out: Record<string, string> = {};
+  for (const c of CRYPTO_CURRENCIES) {
+    if (c.family === family && c.contract) out[c.code] = custom[c.code] ?? c.contract;
+  }
+  for (const [code, contract] of Object.entries(custom)) {
+    if (cryptoCurrency(code)?.family === family) out[code] = contract;
+  }
+  return out;
+}
+
+export function buildWatchers(
+  config: Config,
+  deps: { store: Store; ledger: PaymentLedger; watchList: WatchList; logger: Logger },
+): ChainWatcher[] {
+  const cursor = chainCursorStore(deps.store.db);
+  const common = { ledger: deps.ledger, watchList: deps.watchList, cursor, pollMs: config.WATCH_POLL_MS };
+  const watchers: ChainWatcher[] = [];
+  for (const chain of ['BTC', 'LTC'] as const) {
+    const url = config[`${chain}_RPC_URL`];
+    if (!url) continue;
+    const user = config[`${chain}_RPC_USER`];
+    const password = config[`${chain}_RPC_PASSWORD`];
+    const cookieFile = config[`${chain}_RPC_COOKIE_FILE`];
+    const rpc = new UtxoRpc({ url, ...(user && { user }), ...(password && { password }), ...(cookieFile && { cookieFile }) });
+    watchers.push(new UtxoWatcher({ ...common, chain, currency: chain, rpc, logger: deps.logger.child({ chain }) }));
+  }
+  if (config.ETH_RPC_URL) {
+    watchers.push(
+      new EvmWatcher({
+        ...common,
+        rpc: new EvmRpc({ url: config.ETH_RPC_URL }),
+        chainId: config.ETH_CHAIN_ID,
+        tokens: tokenContracts('evm', config.ETH_TOKEN_CONTRACTS),
+        logger: deps.logger.child({ chain: 'ETH' }),
+      }),
+    );
+  }
+  if (config.TRON_API_URL) {
+    watchers.push(
+      new TronWatcher({
+        ...common,
+        api: new TronApi({ baseUrl: config.TRON_API_URL, ...(config.TRON_API_KEY && { apiKey: config.TRON_API_KEY }) }),
+        tokens: tokenContracts('tron', config.TRON_TOKEN_CONTRACTS),
+        logger: deps.logger.child({ chain: 'TRON' }),
+      }),
+    );
+  }
+  return watchers;
+}
+
+/** Runs a watcher only while this process holds its chain's leader lock. */
+export class LeaderElectedWatcher implements ChainWatcher {
+  readonly chain: string;
+  private timer: NodeJS.Timeout | null = null;
+  private leading = false;
+  private busy: Promise<void> | null = null;
+  private readonly lock: LeaderLock;
+
+  constructor(
+    private readonly inner: ChainWatcher,
+    databaseUrl: string | undefined,
+    private readonly logger: Logger,
+    private readonly intervalMs = 5000,
+  ) {
+    this.chain = inner.chain;
+    this.lock = leaderLock(databaseUrl, `watcher:${inner.chain}`);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      if (this.leading && !this.lock.held()) {
+        this.logger.warn({ chain: this.chain }, 'lost the watcher lock; stopping');
+        this.leading = false;
+        await this.inner.stop();
+      }
+      if (!this.leading && (await this.lock.tryAcquire())) {
+        this.leading = true;
+        this.logger.info({ chain: this.chain }, 'this process now watches the chain');
+        await this.inner.start();
+      }
+    } catch (err) {
+      this.logger.error({ err, chain: this.chain }, 'watcher election failed');
+    }
+  }
+
+  async start(): Promise<void> {
+    await this.tick();
+    this.timer = setInterval(() => {
+      if (!this.busy) this.busy = this.tick().finally(() => (this.busy = null));
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.busy;
+    if (this.leading) await this.inner.stop();
+    this.leading = false;
+    await this.lock.release();
+  }
+
+  health(): WatcherHealth {
+    return this.leading ? this.inner.health() : { ...this.inner.health(), running: false };
+  }
+
+  /** True while this process is the chain's watcher. */
+  isLeader(): boolean {
+    return this.leading;
+  }
+}
