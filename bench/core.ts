@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { startProcess } from './process.js';
+import { startProcess } from '../test/support/process.js';
 
 async function load(url: string, body: string, headers: Record<string, string>, amount?: number) {
   const r = await autocannon({
@@ -42,10 +42,6 @@ export async function benchCore(): Promise<Record<string, string | number>> {
   const choiceLater = JSON.stringify({ shop_id: shopId, amount: '100.00' });
   const rps = await load(`${kassa.url}/api/v1/invoices`, preselected, auth);
   const rpsNoQuote = await load(`${kassa.url}/api/v1/invoices`, choiceLater, auth);
-  const list = await (await fetch(`${kassa.url}/api/v1/invoices?limit=1`, { headers: auth })).json();
-  let created = 0;
-  const res = await fetch(`${kassa.url}/api/v1/invoices?limit=100`, { headers: auth });
-  if (res.ok) created = (list.data as unknown[]).length;
   // Top up to 10,000 invoices in all before reading memory.
   const sofar = Math.round(rps * 10 + rpsNoQuote * 10);
   if (sofar < 10_000) await load(`${kassa.url}/api/v1/invoices`, preselected, auth, 10_000 - sofar);
@@ -58,7 +54,6 @@ export async function benchCore(): Promise<Record<string, string | number>> {
     'invoice creations/s, currency chosen later': Math.round(rpsNoQuote),
     'ratio Kassa / bare (preselected)': (rps / bareRps).toFixed(3),
     'resident memory of the Kassa process after >= 10,000 invoices (MiB)': rss.toFixed(1),
-    'list endpoint answered': created >= 0 ? 'yes' : 'no',
   };
 }
 

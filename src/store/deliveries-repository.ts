@@ -4,7 +4,7 @@
  * `FOR UPDATE SKIP LOCKED` so several dispatchers can share the queue.
  */
 import { randomBytes } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 export interface CallbackEndpointsTable {
@@ -220,15 +220,6 @@ export class DeliveriesRepository {
       .execute();
   }
 
-  /**
-   * The dispatcher's own writes need not wait for the disk: losing the last few
-   * on a crash only means a callback is sent again, which at-least-once allows.
-   * The event and its deliveries are written durably by the state change itself.
-   */
-  private async relaxDurability(trx: CallbackTrx): Promise<void> {
-    if (this.engine === 'postgres') await sql`SET LOCAL synchronous_commit = off`.execute(trx);
-  }
-
   /** Gives claimed deliveries back unsent, due again at `now`. */
   async release(ids: readonly string[], now: number): Promise<void> {
     if (ids.length === 0) return;
@@ -247,7 +238,6 @@ export class DeliveriesRepository {
     outcome: AttemptOutcome,
   ) {
     await this.db.transaction().execute(async (trx) => {
-      await this.relaxDurability(trx);
       await trx
         .insertInto('delivery_attempts')
         .values({

@@ -108,6 +108,46 @@ describe('payment page in chromium', () => {
     expect(seen.requests.some((u) => u.endsWith(`/pay/${invoice.id}/events`))).toBe(true);
   });
 
+  it('copies the exact amount and the address to the clipboard', async () => {
+    const { page, context } = browser;
+    const invoice = await createInvoice(kassa, { payment_currency: 'ETH' });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: kassa.url });
+    await page.goto(invoice.link);
+    await page.getByRole('button', { name: 'Copy amount' }).click();
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Copy amount' }).textContent())
+      .toBe('Copied');
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(invoice.quote?.amount_due);
+    await page.getByRole('button', { name: 'Copy address' }).click();
+    await expect
+      .poll(() => page.evaluate('navigator.clipboard.readText()'))
+      .toBe(invoice.quote?.address);
+  });
+
+  it('falls back to polling the status when the event stream is unavailable', async () => {
+    const { page } = browser;
+    const invoice = await createInvoice(kassa, { payment_currency: 'BTC' });
+    const polled: string[] = [];
+    await page.route('**/events', (route) => route.fulfill({ status: 503, body: 'unavailable' }));
+    page.on('request', (r) => {
+      if (r.url().endsWith('/status.json')) polled.push(r.url());
+    });
+    try {
+      await page.goto(invoice.link);
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Send the payment');
+      await page.evaluate('window.__sameDocument = true');
+      const paid = await kassa.api('POST', `/api/v1/invoices/${invoice.id}/test-payments`, {});
+      expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+      await expect
+        .poll(() => page.locator('h1').textContent(), { timeout: 15_000 })
+        .toBe('Paid, thank you!');
+      expect(await page.evaluate('window.__sameDocument')).toBe(true);
+      expect(polled.length).toBeGreaterThan(0);
+    } finally {
+      await page.unroute('**/events');
+    }
+  });
+
   it('shows a payment seen on the chain with its confirmations, then paid once confirmed', async () => {
     const { page } = browser;
     const invoice = await createInvoice(kassa, { payment_currency: 'BTC' });

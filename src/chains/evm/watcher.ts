@@ -81,7 +81,7 @@ export class EvmWatcher implements ChainWatcher {
     this.pollMs = options.pollMs ?? 1000;
     this.batchBlocks = Math.max(1, options.batchBlocks ?? 100);
     this.keepBlocks = Math.max(this.batchBlocks + 1, options.keepBlocks ?? 256);
-    this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.log = options.logger ?? silent;
   }
 

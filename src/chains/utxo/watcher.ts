@@ -116,13 +116,15 @@ export class UtxoWatcher implements ChainWatcher {
 
   /** One round: blocks up to the node's tip (bounded), then the mempool. Not concurrently with start(). */
   async poll(): Promise<{ more: boolean }> {
-    await this.o.watchList.refresh();
     // The mempool is listed before the tip is read, so a transaction missing
     // from this list was either mined into a block processed below or dropped.
     const [mempool, best] = await this.o.rpc.batchStrict<unknown>([
       { method: 'getrawmempool' },
       { method: 'getbestblockhash' },
     ]);
+    // Refreshed after the node was asked: every transaction listed above pays
+    // addresses handed out before it was sent, so they are all in the list now.
+    await this.o.watchList.refresh();
     const caughtUp = await this.syncBlocks(best as string);
     if (!caughtUp) return { more: true };
     if (!this.pendingLoaded) {

@@ -133,11 +133,9 @@ export function payPage(options: PayPageOptions = {}): Face {
           undefined,
         );
         if (wantsJson(req)) {
-          return reply
-            .status(status)
-            .send({
-              error: status >= 500 ? { code: 'internal', message: 'internal error' } : body,
-            });
+          return reply.status(status).send({
+            error: status >= 500 ? { code: 'internal', message: 'internal error' } : body,
+          });
         }
         const title =
           status === 404 ? 'not_found_title' : status === 429 ? 'too_many_title' : 'error_title';
@@ -148,18 +146,14 @@ export function payPage(options: PayPageOptions = {}): Face {
           .send(messagePage(locale, title));
       });
 
-      scope.get<{ Params: { file: string } }>(
-        '/assets/*',
-        { config: perMinute(limits.assets) },
-        async (req, reply) => {
-          const asset = assetAt(req.url.split('?')[0]!);
-          if (!asset) throw new KassaError('not_found', 'no such file');
-          return reply
-            .type(asset.type)
-            .header('cache-control', 'public, max-age=31536000, immutable')
-            .send(asset.body);
-        },
-      );
+      scope.get('/assets/*', { config: perMinute(limits.assets) }, async (req, reply) => {
+        const asset = assetAt(req.url.split('?')[0]!);
+        if (!asset) throw new KassaError('not_found', 'no such file');
+        return reply
+          .type(asset.type)
+          .header('cache-control', 'public, max-age=31536000, immutable')
+          .send(asset.body);
+      });
 
       scope.get<IdParams>('/pay/:id', { config: perMinute(limits.page) }, async (req, reply) => {
         const page = await loadPage(ctx, req.params.id);

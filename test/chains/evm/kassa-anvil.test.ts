@@ -25,6 +25,7 @@ import {
   waitFor,
   type EvmTestChain,
 } from './harness.js';
+import { startRpcProxy, type RpcProxy } from './rpc-proxy.js';
 
 interface InvoiceBody {
   id: string;
@@ -49,13 +50,17 @@ describe('ETH and ERC-20 invoices paid on anvil through the real Kassa', () => {
   let chain: EvmTestChain;
   let kassa: TestKassa;
   let watcher: ChainWatcher;
+  /** Kassa reaches anvil through this proxy, so the node can vanish and return. */
+  let node: RpcProxy;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-eth-e2e-'));
   const env = () => ({
     DATA_DIR: dataDir,
-    ETH_RPC_URL: chain.anvil.url,
+    ETH_RPC_URL: node.url,
     ETH_CHAIN_ID: String(chain.anvil.chainId),
     ETH_TOKEN_CONTRACTS: JSON.stringify({ USDT_ERC20: chain.usdt, TUSD_ERC20: chain.tusd }),
     WATCH_POLL_MS: String(POLL_MS),
+    // Preset so that the same key works after a restart over the same data.
+    KASSA_DEMO_API_KEY: 'kassa_evm_e2e_test_key_0123456789',
   });
 
   /** The runtime's ETH watcher when it runs one; otherwise one wired from the same settings. */
@@ -88,6 +93,7 @@ describe('ETH and ERC-20 invoices paid on anvil through the real Kassa', () => {
 
   beforeAll(async () => {
     chain = await startEvmTestChain();
+    node = await startRpcProxy(chain.anvil.url);
     await boot();
     const res = await kassa.api('PATCH', `/api/v1/projects/${kassa.shopId}`, {
       enabled_currencies: ['ETH', 'USDT_ERC20', 'TUSD_ERC20'],
@@ -106,6 +112,7 @@ describe('ETH and ERC-20 invoices paid on anvil through the real Kassa', () => {
 
   afterAll(async () => {
     await shutdown();
+    await node?.close();
     await chain?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -252,5 +259,17 @@ describe('ETH and ERC-20 invoices paid on anvil through the real Kassa', () => {
     await until(eth.id, 'paid');
     await until(usdt.id, 'paid');
     expect(watcher.health().height).toBe(await headHeight(chain));
+  });
+
+  it('keeps running while the node is unreachable and picks payments up when it returns', async () => {
+    const inv = await createInvoice('USDT_ERC20');
+    await node.down();
+    await waitFor('the watcher to see the node down', () => !watcher.health().nodeReachable);
+    await sendToken(chain, chain.usdt, to(inv), due(inv));
+    await mine(chain, USDT_CONFIRMATIONS);
+    expect((await invoice(inv.id)).status).toBe('created');
+    await node.up();
+    await until(inv.id, 'paid');
+    expect(watcher.health().nodeReachable).toBe(true);
   });
 });

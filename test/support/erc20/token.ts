@@ -1,6 +1,6 @@
 /** Deploys the compiled TestToken on a test node with viem. */
 import { readFileSync } from 'node:fs';
-import type { Abi, Address, PublicClient, WalletClient } from 'viem';
+import { getAddress, type Abi, type Address, type PublicClient, type WalletClient } from 'viem';
 import { ARTIFACT_PATH, type CompiledToken } from './compile.js';
 
 export function loadTestToken(): CompiledToken & { abi: Abi } {
@@ -24,5 +24,5 @@ export async function deployTestToken(
   if (!receipt.contractAddress || receipt.status !== 'success') {
     throw new Error(`TestToken deployment failed: ${receipt.status}`);
   }
-  return receipt.contractAddress;
+  return getAddress(receipt.contractAddress);
 }

@@ -61,7 +61,7 @@ export const en = {
 
   paid_title: 'Paid, thank you!',
   paid_text: 'Your payment of {amount} is confirmed.',
-  paid_redirect: 'Returning you to {project} in {seconds} s…',
+  paid_redirect: 'Returning you to {project} in {seconds}\u00a0s…',
   paid_close: 'You can close this page.',
   back_to_shop: 'Return to {project}',
 

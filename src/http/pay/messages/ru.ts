@@ -64,7 +64,7 @@ export const ru: Messages = {
 
   paid_title: 'Оплачено, спасибо!',
   paid_text: 'Ваш платёж на {amount} подтверждён.',
-  paid_redirect: 'Возвращаем вас в {project} через {seconds} с…',
+  paid_redirect: 'Возвращаем вас в {project} через {seconds}\u00a0с…',
   paid_close: 'Страницу можно закрыть.',
   back_to_shop: 'Вернуться в {project}',
 

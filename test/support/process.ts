@@ -1,4 +1,4 @@
-/** Runs a server in its own process, so load and memory figures are its own. */
+/** Runs a Kassa (or another server) in its own OS process, for multi-process tests and benchmarks. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
