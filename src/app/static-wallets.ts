@@ -28,11 +28,11 @@ export const STATIC_WALLET_KEY = 'static_wallet';
 export const IDENTIFY_KEY = 'identify';
 
 /**
- * Quotes of static-wallet payments live under this chain prefix so that address
- * matching (quotes by chain and address) never routes the next payment to an
- * earlier payment's invoice: the address belongs to the wallet, not to a quote.
+ * A static address is watched under this pseudo-address instead of its own: the
+ * ledger looks quotes up by the watch entry's address, and every earlier payment's
+ * quote shares the real one, so the next payment must not be matched to them.
  */
-export const STATIC_CHAIN_PREFIX = 'static:';
+export const STATIC_WATCH_PREFIX = 'static:';
 
 /** Wallets created by another process are picked up with this overlap. */
 const LOAD_OVERLAP_MS = 60_000;
@@ -202,7 +202,7 @@ export class StaticWallets {
       id: newId('quo', now),
       invoiceId: invoice.id,
       currency: currency.code,
-      chain: `${STATIC_CHAIN_PREFIX}${w.chain}`,
+      chain: w.chain,
       address: w.address,
       derivationIndex: w.index,
       amountDue: t.amount,
@@ -269,10 +269,10 @@ export async function recordStaticTransfer(
 /** A watch-list entry for a static address (it has no quote of its own). */
 export function staticWatchEntry(w: StaticWallet): WatchedAddress {
   return {
-    quoteId: `${STATIC_CHAIN_PREFIX}${w.id}`,
+    quoteId: '',
     invoiceId: '',
     currency: w.currency,
-    address: w.address,
+    address: `${STATIC_WATCH_PREFIX}${w.id}`,
   };
 }
 
@@ -286,11 +286,10 @@ export class StaticAwareWatchList extends MemoryWatchList {
     super(store, clock);
   }
 
+  /** Static wallets first: their earlier payments' quotes are watched under the same address. */
   override lookup(chain: string, address: string): WatchedAddress | undefined {
-    const hit = super.lookup(chain, address);
-    if (hit) return hit;
     const w = this.wallets.lookup(chain, address);
-    return w && staticWatchEntry(w);
+    return w ? staticWatchEntry(w) : super.lookup(chain, address);
   }
 
   override size(chain: string): number {

@@ -269,7 +269,7 @@ describe('invoice lifecycle through the native API (test mode)', () => {
     const api = (p: string) =>
       fetch(k.url + p, { headers: { authorization: `Bearer ${k.apiKey}` } }).then(async (r) => ({
         status: r.status,
-        body: await r.json(),
+        body: (await r.json()) as any,
       }));
     const all: string[] = [];
     let cursor: string | null = null;
@@ -301,7 +301,7 @@ describe('invoice lifecycle through the native API (test mode)', () => {
           ...(body ? { 'content-type': 'application/json' } : {}),
         },
         ...(body ? { body: JSON.stringify(body) } : {}),
-      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
     const acc = await adminApi('POST', '/accounts', { name: 'Other merchant' });
     expect(acc.status).toBe(201);
     const key = await adminApi('POST', `/accounts/${acc.body.id}/keys`, { label: 'x' });

@@ -25,7 +25,7 @@ describe('two Kassa processes on one PostgreSQL', () => {
       headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
-    return { status: r.status, body: await r.json() };
+    return { status: r.status, body: (await r.json()) as any };
   };
 
   it('creates in one process, pays through the other, and both see the same invoice', async () => {

@@ -24,13 +24,15 @@ export interface BlockHeader {
   readonly height: number;
   readonly hash: string;
   readonly parentHash: string;
+  /** Milliseconds. */
+  readonly timestamp: number;
 }
 
 export function blockHeader(block: TronBlock): BlockHeader {
   const raw = block.block_header.raw_data;
   // The block id starts with the height (8 bytes); genesis omits `number` (protobuf default 0).
   const height = raw.number ?? Number.parseInt(block.blockID.slice(0, 16), 16);
-  return { height, hash: block.blockID, parentHash: raw.parentHash };
+  return { height, hash: block.blockID, parentHash: raw.parentHash, timestamp: raw.timestamp ?? 0 };
 }
 
 /** TRX payments: TransferContract transactions whose contract result is SUCCESS. */

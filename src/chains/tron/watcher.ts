@@ -15,6 +15,7 @@ import { systemClock, type Clock } from '../../app/ports/clock.js';
 import type { TronBlock } from './api-types.js';
 import { TronRateLimitedError, type TronApi } from './api.js';
 import { addressToHex20 } from './address.js';
+import { OrphanedPayments } from './orphans.js';
 import {
   blockHeader,
   tokenCredits,
@@ -36,6 +37,8 @@ export interface WatcherLogger {
 interface FetchedBlock {
   readonly header: BlockHeader;
   readonly credits: TronCredit[];
+  /** Expiration (ms) of the credited transactions. */
+  readonly expirations: ReadonlyMap<string, number>;
 }
 
 export type TronNode = Pick<
@@ -75,6 +78,7 @@ export class TronWatcher implements ChainWatcher {
   private loop: Promise<void> | null = null;
   private abort = new AbortController();
   private wake: (() => void) | null = null;
+  private readonly orphans = new OrphanedPayments();
   private state = {
     nodeReachable: false,
     height: null as number | null,
@@ -201,8 +205,10 @@ export class TronWatcher implements ChainWatcher {
       }
     }
     await this.o.ledger.tipChanged(this.chain, cur.height);
-    if (cur.height > this.keepBlocks)
+    if (cur.height > this.keepBlocks) {
       await this.o.cursor.prune(this.chain, cur.height - this.keepBlocks);
+      this.orphans.prune(cur.height - this.keepBlocks);
+    }
     return stalled || cur.height >= head.height;
   }
 
@@ -227,19 +233,32 @@ export class TronWatcher implements ChainWatcher {
       }
       credits.push(...tokenCredits(infos, this.tokens));
     }
-    return { header, credits };
+    const credited = new Set(credits.map((c) => c.txid));
+    const expirations = new Map<string, number>();
+    for (const tx of txs) {
+      if (credited.has(tx.txID)) expirations.set(tx.txID, tx.raw_data.expiration ?? 0);
+    }
+    return { header, credits, expirations };
   }
 
   /** Reports the block's credits to watched addresses, then moves the cursor past it. */
-  private async applyBlock({ header, credits }: FetchedBlock): Promise<void> {
-    for (const credit of credits) await this.record(credit, header);
+  private async applyBlock({ header, credits, expirations }: FetchedBlock): Promise<void> {
+    for (const credit of credits) {
+      if (!(await this.record(credit, header))) continue;
+      this.orphans.seen(credit.txid, header.height, expirations.get(credit.txid) ?? 0);
+    }
+    for (const txid of this.orphans.expired(header.timestamp)) {
+      this.o.logger.warn({ chain: this.chain, txid }, 'tron payment orphaned and expired');
+      await this.o.ledger.transactionDropped(this.chain, txid);
+    }
     await this.o.cursor.advance(this.chain, header);
     this.state.height = header.height;
     this.state.lastProgressAt = this.clock.now();
   }
 
-  private async record(credit: TronCredit, block: BlockHeader): Promise<void> {
-    if (!this.o.watchList.lookup(this.chain, credit.to)) return;
+  /** Reports `credit` when its address is watched; true if it was. */
+  private async record(credit: TronCredit, block: BlockHeader): Promise<boolean> {
+    if (!this.o.watchList.lookup(this.chain, credit.to)) return false;
     await this.o.ledger.recordTransfer({
       chain: this.chain,
       txid: credit.txid,
@@ -260,6 +279,7 @@ export class TronWatcher implements ChainWatcher {
       },
       'tron payment seen',
     );
+    return true;
   }
 
   /**
@@ -282,6 +302,7 @@ export class TronWatcher implements ChainWatcher {
       'tron reorg: rolling back',
     );
     await this.o.ledger.blocksDisconnected(this.chain, forkAt);
+    this.orphans.disconnected(forkAt);
     await this.o.cursor.rewind(this.chain, forkAt);
     this.state.height = forkAt - 1;
     return true;

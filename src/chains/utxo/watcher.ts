@@ -128,9 +128,10 @@ export class UtxoWatcher implements ChainWatcher {
     const caughtUp = await this.syncBlocks(best as string);
     if (!caughtUp) return { more: true };
     if (!this.pendingLoaded) {
-      // Their inputs are unknown here; a block spending them elsewhere shows as their absence from the mempool.
-      for (const txid of (await this.o.unconfirmedTransactions?.()) ?? [])
-        this.mempool.track(txid, []);
+      // Their inputs are unknown here; a block spending them elsewhere
+      // shows as their absence from the mempool.
+      const unconfirmed = (await this.o.unconfirmedTransactions?.()) ?? [];
+      for (const txid of unconfirmed) this.mempool.track(txid, []);
       this.pendingLoaded = true;
     }
     const backlog = await this.syncMempool(mempool as string[]);
