@@ -23,9 +23,9 @@ import { loadTestToken } from '../test/support/erc20/token.js';
 
 const BLOCKS = 1000;
 const WATCHED = 100_000;
-const TOKEN_TXS_PER_BLOCK = 4;
-const RECIPIENTS_PER_TX = 10;
-const ETH_TXS_PER_BLOCK = 2;
+const TOKEN_TXS_PER_BLOCK = 2;
+const RECIPIENTS_PER_TX = 20;
+const ETH_TXS_PER_BLOCK = 1;
 /** One transfer in this many goes to a watched address. */
 const WATCHED_SHARE = 10;
 
@@ -98,7 +98,7 @@ async function mineTraffic(
       });
       calls.push({
         method: 'eth_sendTransaction',
-        params: [{ from, to: token, data, gas: hex(600_000), nonce: hex(nonce++), ...fees }],
+        params: [{ from, to: token, data, gas: hex(1_500_000), nonce: hex(nonce++), ...fees }],
       });
       logs += RECIPIENTS_PER_TX;
     }

@@ -245,6 +245,7 @@ export class WebhookService {
         event_type: TEST_EVENT_TYPE,
         endpoint_id: ep.id,
         project_id: ep.project_id,
+        // Its own ordering key: a test callback never waits behind an invoice's callbacks.
         invoice_id: `test:${id}`,
         test_data: JSON.stringify(data),
       })

@@ -71,7 +71,8 @@ export interface DeliveryView {
   event_id: string;
   event_type: string;
   endpoint_id: string;
-  invoice_id: string;
+  /** Null for test callbacks, which belong to no invoice. */
+  invoice_id: string | null;
   status: string;
   attempts: number;
   /** When the next attempt is due; null once delivered or failed. */
@@ -88,7 +89,7 @@ export function deliveryView(d: DeliveriesTable, last: DeliveryAttemptsTable | n
     event_id: d.event_id,
     event_type: d.event_type,
     endpoint_id: d.endpoint_id,
-    invoice_id: d.invoice_id,
+    invoice_id: d.invoice_id.startsWith('test:') ? null : d.invoice_id,
     status: d.status,
     attempts: d.attempts,
     next_attempt_at: d.status === 'pending' ? iso(d.next_attempt_at) : null,

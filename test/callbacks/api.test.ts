@@ -263,6 +263,7 @@ describe.each(ENGINES)('webhooks API end to end on %s', (engine) => {
       `/api/v1/projects/${kassa.shopId}/webhook-endpoints/${native.id}/test`,
     );
     expect(test.status).toBe(202);
+    expect(test.body).toMatchObject({ event_type: 'webhook.test', invoice_id: null });
     await receiver.waitFor(() => at('/native').length === before + 1);
     const r = at('/native').at(-1) as ReceivedRequest;
     expect((JSON.parse(r.body) as Json).type).toBe('webhook.test');

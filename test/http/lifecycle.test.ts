@@ -338,7 +338,7 @@ describe('invoice lifecycle through the native API (test mode)', () => {
     const ready = await fetch(`${k.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: true } });
-    const spec = await (await fetch(`${k.url}/api/v1/openapi.json`)).json();
+    const spec = (await (await fetch(`${k.url}/api/v1/openapi.json`)).json()) as any;
     expect(spec.openapi).toBe('3.1.0');
     expect(Object.keys(spec.paths)).toContain('/api/v1/invoices');
     expect((await fetch(`${k.url}/docs`, { redirect: 'follow' })).status).toBe(200);

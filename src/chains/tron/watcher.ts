@@ -12,17 +12,11 @@ import type {
   WatchList,
 } from '../../app/ports/chain.js';
 import { systemClock, type Clock } from '../../app/ports/clock.js';
-import type { TronBlock } from './api-types.js';
-import { TronRateLimitedError, type TronApi } from './api.js';
+import { TronRateLimitedError } from './api.js';
 import { addressToHex20 } from './address.js';
 import { OrphanedPayments } from './orphans.js';
-import {
-  blockHeader,
-  tokenCredits,
-  trxCredits,
-  type BlockHeader,
-  type TronCredit,
-} from './transfers.js';
+import { fetchBlockCredits, type BlockCredits, type TronNode } from './block-credits.js';
+import { blockHeader, type BlockHeader, type TronCredit } from './transfers.js';
 
 export const TRON_CHAIN = 'TRON';
 
@@ -33,18 +27,6 @@ export interface WatcherLogger {
   error(obj: object, msg?: string): void;
   debug(obj: object, msg?: string): void;
 }
-
-interface FetchedBlock {
-  readonly header: BlockHeader;
-  readonly credits: TronCredit[];
-  /** Expiration (ms) of the credited transactions. */
-  readonly expirations: ReadonlyMap<string, number>;
-}
-
-export type TronNode = Pick<
-  TronApi,
-  'getNowBlock' | 'getBlockByNum' | 'getTransactionInfoByBlockNum'
->;
 
 export interface TronWatcherOptions {
   readonly api: TronNode;
@@ -160,7 +142,13 @@ export class TronWatcher implements ChainWatcher {
     let cur = await this.o.cursor.load(this.chain);
     if (!cur) {
       // A fresh install watches from the node's head; older blocks predate every invoice.
-      const first = await this.fetchBlock(head.height, headBlock);
+      const first = await fetchBlockCredits(
+        this.o.api,
+        head.height,
+        headBlock,
+        this.tokens,
+        signal,
+      );
       if (first) await this.applyBlock(first);
       await this.o.ledger.tipChanged(this.chain, head.height);
       this.o.logger.info(
@@ -186,7 +174,15 @@ export class TronWatcher implements ChainWatcher {
       const count = Math.min(this.lookahead, head.height - cur.height, this.batchSize - processed);
       const heights = Array.from({ length: count }, (_, i) => from + i);
       const fetched = await Promise.all(
-        heights.map((h) => this.fetchBlock(h, h === head.height ? headBlock : null)),
+        heights.map((h) =>
+          fetchBlockCredits(
+            this.o.api,
+            h,
+            h === head.height ? headBlock : null,
+            this.tokens,
+            signal,
+          ),
+        ),
       );
       for (const f of fetched) {
         if (!f) {
@@ -212,37 +208,8 @@ export class TronWatcher implements ChainWatcher {
     return stalled || cur.height >= head.height;
   }
 
-  /** The block at `height` (or `known`) with its credits read; null when the node lacks it. */
-  private async fetchBlock(height: number, known: TronBlock | null): Promise<FetchedBlock | null> {
-    const signal = this.abort.signal;
-    const block = known ?? (await this.o.api.getBlockByNum(height, signal));
-    if (!block) return null;
-    const header = blockHeader(block);
-    const credits = trxCredits(block);
-    const txs = block.transactions ?? [];
-    // TRC-20 transfers only come from contract calls; skip the receipts of blocks without any.
-    if (
-      this.tokens.size > 0 &&
-      txs.some((tx) => tx.raw_data.contract[0]?.type === 'TriggerSmartContract')
-    ) {
-      const infos = await this.o.api.getTransactionInfoByBlockNum(height, signal);
-      const ids = new Set(txs.map((tx) => tx.txID));
-      // Receipts fetched by number may come from another fork than the block: refuse to mix them.
-      if (infos.some((info) => !ids.has(info.id))) {
-        throw new Error(`receipts of block ${height} do not match block ${header.hash}`);
-      }
-      credits.push(...tokenCredits(infos, this.tokens));
-    }
-    const credited = new Set(credits.map((c) => c.txid));
-    const expirations = new Map<string, number>();
-    for (const tx of txs) {
-      if (credited.has(tx.txID)) expirations.set(tx.txID, tx.raw_data.expiration ?? 0);
-    }
-    return { header, credits, expirations };
-  }
-
   /** Reports the block's credits to watched addresses, then moves the cursor past it. */
-  private async applyBlock({ header, credits, expirations }: FetchedBlock): Promise<void> {
+  private async applyBlock({ header, credits, expirations }: BlockCredits): Promise<void> {
     for (const credit of credits) {
       if (!(await this.record(credit, header))) continue;
       this.orphans.seen(credit.txid, header.height, expirations.get(credit.txid) ?? 0);
