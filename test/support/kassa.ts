@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RateProvider } from '../../src/app/ports/rates.js';
 import type { Clock } from '../../src/app/ports/clock.js';
+import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { ensureDemo, startKassa, type Kassa } from '../../src/runtime.js';
 
@@ -27,7 +28,7 @@ export interface TestKassa extends Kassa {
 
 export async function startTestKassa(
   env: Record<string, string> = {},
-  overrides: { rates?: RateProvider; clock?: Clock } = {},
+  overrides: { rates?: RateProvider; clock?: Clock; logger?: Logger } = {},
 ): Promise<TestKassa> {
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-test-'));
   const config = loadConfig({

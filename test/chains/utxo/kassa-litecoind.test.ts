@@ -10,10 +10,7 @@ import { HDKey } from '@scure/bip32';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainWatcher } from '../../../src/app/ports/chain.js';
 import { coinsToUnits } from '../../../src/chains/utxo/exact-json.js';
-import { UtxoRpc } from '../../../src/chains/utxo/rpc.js';
-import { UtxoWatcher } from '../../../src/chains/utxo/watcher.js';
 import { formatUnits } from '../../../src/domain/money.js';
-import { chainCursorStore } from '../../../src/store/chain-cursor-repository.js';
 import { startTestKassa, type TestKassa } from '../../support/kassa.js';
 import { startLitecoind, type Litecoind } from '../../support/litecoind.js';
 import { eventually, regtestAccounts, TEST_MNEMONIC } from './fixtures.js';
@@ -46,7 +43,7 @@ const POLL_MS = 150;
 describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () => {
   let ltc: Litecoind;
   let kassa: TestKassa;
-  let watcher: ChainWatcher & { notifyBlock?: () => void };
+  let watcher: ChainWatcher;
   let skewMs = 0;
   // The demo key is printed once; a restarted Kassa keeps accepting it.
   let apiKey = '';
@@ -62,30 +59,17 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
   });
   const clock = { now: () => Date.now() + skewMs };
 
-  /** The runtime's LTC watcher when it runs one; otherwise one wired exactly like the runtime should. */
-  async function ltcWatcher(k: TestKassa): Promise<ChainWatcher & { notifyBlock?: () => void }> {
-    const running = (k as unknown as { watchers?: ChainWatcher[] }).watchers?.find(
-      (w) => w.chain === 'LTC',
-    );
-    if (running) return running;
-    const w = new UtxoWatcher({
-      chain: 'LTC',
-      currency: 'LTC',
-      rpc: new UtxoRpc({ url: ltc.rpcUrl, user: ltc.rpcUser, password: ltc.rpcPassword }),
-      ledger: k.ledger,
-      watchList: k.watchList,
-      cursor: chainCursorStore(k.store.db),
-      pollMs: POLL_MS,
-      logger: k.logger,
-    });
-    await w.start();
+  /** The LTC watcher the runtime started from LTC_RPC_URL. */
+  function ltcWatcher(k: TestKassa): ChainWatcher {
+    const w = k.watchers.find((x) => x.chain === 'LTC');
+    if (!w) throw new Error('Kassa started no LTC watcher although LTC_RPC_URL is set');
     return w;
   }
 
   async function boot(): Promise<void> {
     kassa = await startTestKassa(env(), { clock });
     apiKey ||= kassa.apiKey;
-    watcher = await ltcWatcher(kassa);
+    watcher = ltcWatcher(kassa);
     await eventually(() => watcher.health().height !== null, 'LTC watcher at the tip');
   }
 
