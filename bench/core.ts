@@ -18,7 +18,8 @@ async function load(url: string, body: string, headers: Record<string, string>, 
     body,
     headers: { 'content-type': 'application/json', ...headers },
   });
-  if (r.non2xx > 0 || r.errors > 0) throw new Error(`load run had ${r.non2xx} non-2xx and ${r.errors} errors`);
+  if (r.non2xx > 0 || r.errors > 0)
+    throw new Error(`load run had ${r.non2xx} non-2xx and ${r.errors} errors`);
   return r.requests.average;
 }
 
@@ -38,7 +39,11 @@ export async function benchCore(): Promise<Record<string, string | number>> {
     KASSA_DEMO_SHOP_ID: shopId,
   });
   const auth = { authorization: `Bearer ${apiKey}` };
-  const preselected = JSON.stringify({ shop_id: shopId, amount: '100.00', payment_currency: 'USDT_TRC20' });
+  const preselected = JSON.stringify({
+    shop_id: shopId,
+    amount: '100.00',
+    payment_currency: 'USDT_TRC20',
+  });
   const choiceLater = JSON.stringify({ shop_id: shopId, amount: '100.00' });
   const rps = await load(`${kassa.url}/api/v1/invoices`, preselected, auth);
   const rpsNoQuote = await load(`${kassa.url}/api/v1/invoices`, choiceLater, auth);

@@ -1,7 +1,9 @@
 /** `npm run bench`: every benchmark in one run, figures printed. */
 import { benchCore } from './core.js';
 
-const benches: [string, () => Promise<Record<string, string | number>>][] = [['invoice core', benchCore]];
+const benches: [string, () => Promise<Record<string, string | number>>][] = [
+  ['invoice core', benchCore],
+];
 
 for (const [name, run] of benches) {
   const started = Date.now();

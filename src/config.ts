@@ -70,7 +70,10 @@ const schema = z.object({
   RATE_ECB_URL: url.optional(),
   /** Price USDT/USDC/TUSD at 1 USD while the market stays within the deviation. */
   RATE_STABLECOIN_PEG: bool.default(false),
-  RATE_PEG_MAX_DEVIATION_PERCENT: z.string().regex(/^\d+(\.\d+)?$/).default('2'),
+  RATE_PEG_MAX_DEVIATION_PERCENT: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .default('2'),
   /** Median mode: fewest fresh sources that must agree. */
   RATE_MIN_SOURCES: z.coerce.number().int().min(1).max(10).default(1),
 

@@ -23,9 +23,24 @@ export function createMetrics(src: MetricSources): Registry {
       for (const s of INVOICE_STATUSES) this.set({ status: s }, counts[s] ?? 0);
     },
   });
-  const height = new Gauge({ name: 'kassa_watcher_height', help: 'Last block processed', labelNames: ['chain'], registers: [registry] });
-  const nodeHeight = new Gauge({ name: 'kassa_watcher_node_height', help: "The node's best height", labelNames: ['chain'], registers: [registry] });
-  const lag = new Gauge({ name: 'kassa_watcher_lag_blocks', help: 'Blocks behind the node', labelNames: ['chain'], registers: [registry] });
+  const height = new Gauge({
+    name: 'kassa_watcher_height',
+    help: 'Last block processed',
+    labelNames: ['chain'],
+    registers: [registry],
+  });
+  const nodeHeight = new Gauge({
+    name: 'kassa_watcher_node_height',
+    help: "The node's best height",
+    labelNames: ['chain'],
+    registers: [registry],
+  });
+  const lag = new Gauge({
+    name: 'kassa_watcher_lag_blocks',
+    help: 'Blocks behind the node',
+    labelNames: ['chain'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'kassa_watcher_up',
     help: '1 when the watcher runs and reaches its node',
@@ -36,7 +51,8 @@ export function createMetrics(src: MetricSources): Registry {
         this.set({ chain: w.chain }, w.running && w.nodeReachable ? 1 : 0);
         if (w.height !== null) height.set({ chain: w.chain }, w.height);
         if (w.nodeHeight !== null) nodeHeight.set({ chain: w.chain }, w.nodeHeight);
-        if (w.height !== null && w.nodeHeight !== null) lag.set({ chain: w.chain }, Math.max(0, w.nodeHeight - w.height));
+        if (w.height !== null && w.nodeHeight !== null)
+          lag.set({ chain: w.chain }, Math.max(0, w.nodeHeight - w.height));
       }
     },
   });

@@ -30,7 +30,12 @@ import { mailRepository } from './store/mail-repository.js';
 import { staticWalletRepository } from './store/static-wallet-repository.js';
 import { payFace } from './http/pay/index.js';
 import { InvoiceChanges } from './app/invoice-changes.js';
-import { createRateProvider, RateAggregator, ratesReady, registerRateMetrics } from './rates/index.js';
+import {
+  createRateProvider,
+  RateAggregator,
+  ratesReady,
+  registerRateMetrics,
+} from './rates/index.js';
 import { createMetrics } from './metrics.js';
 import type { ChainWatcher } from './app/ports/chain.js';
 import { buildWatchers, LeaderElectedWatcher } from './watchers.js';
@@ -180,7 +185,10 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       )
     : [];
   for (const w of watchers) await w.start();
-  const metrics = createMetrics({ store: ctx.store, watchers: () => watchers.map((w) => w.health()) });
+  const metrics = createMetrics({
+    store: ctx.store,
+    watchers: () => watchers.map((w) => w.health()),
+  });
   if (rates instanceof RateAggregator) {
     rates.start();
     registerRateMetrics(metrics, rates, clock);

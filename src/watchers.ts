@@ -13,7 +13,10 @@ import { chainCursorStore } from './store/chain-cursor-repository.js';
 import type { Store } from './store/database.js';
 import { leaderLock, type LeaderLock } from './store/leader-lock.js';
 
-function tokenContracts(family: 'evm' | 'tron', overrides: string | undefined): Record<string, string> {
+function tokenContracts(
+  family: 'evm' | 'tron',
+  overrides: string | undefined,
+): Record<string, string> {
   const custom = overrides ? (JSON.parse(overrides) as Record<string, string>) : {};
   const out: Record<string, string> = {};
   for (const c of CRYPTO_CURRENCIES) {
@@ -30,7 +33,12 @@ export function buildWatchers(
   deps: { store: Store; ledger: PaymentLedger; watchList: WatchList; logger: Logger },
 ): ChainWatcher[] {
   const cursor = chainCursorStore(deps.store.db);
-  const common = { ledger: deps.ledger, watchList: deps.watchList, cursor, pollMs: config.WATCH_POLL_MS };
+  const common = {
+    ledger: deps.ledger,
+    watchList: deps.watchList,
+    cursor,
+    pollMs: config.WATCH_POLL_MS,
+  };
   const watchers: ChainWatcher[] = [];
   for (const chain of ['BTC', 'LTC'] as const) {
     const url = config[`${chain}_RPC_URL`];
@@ -38,8 +46,21 @@ export function buildWatchers(
     const user = config[`${chain}_RPC_USER`];
     const password = config[`${chain}_RPC_PASSWORD`];
     const cookieFile = config[`${chain}_RPC_COOKIE_FILE`];
-    const rpc = new UtxoRpc({ url, ...(user && { user }), ...(password && { password }), ...(cookieFile && { cookieFile }) });
-    watchers.push(new UtxoWatcher({ ...common, chain, currency: chain, rpc, logger: deps.logger.child({ chain }) }));
+    const rpc = new UtxoRpc({
+      url,
+      ...(user && { user }),
+      ...(password && { password }),
+      ...(cookieFile && { cookieFile }),
+    });
+    watchers.push(
+      new UtxoWatcher({
+        ...common,
+        chain,
+        currency: chain,
+        rpc,
+        logger: deps.logger.child({ chain }),
+      }),
+    );
   }
   if (config.ETH_RPC_URL) {
     watchers.push(
@@ -56,7 +77,10 @@ export function buildWatchers(
     watchers.push(
       new TronWatcher({
         ...common,
-        api: new TronApi({ baseUrl: config.TRON_API_URL, ...(config.TRON_API_KEY && { apiKey: config.TRON_API_KEY }) }),
+        api: new TronApi({
+          baseUrl: config.TRON_API_URL,
+          ...(config.TRON_API_KEY && { apiKey: config.TRON_API_KEY }),
+        }),
         tokens: tokenContracts('tron', config.TRON_TOKEN_CONTRACTS),
         logger: deps.logger.child({ chain: 'TRON' }),
       }),

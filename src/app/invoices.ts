@@ -1,5 +1,10 @@
 /** Invoice use cases: create, read, list, cancel, resolve, refund. */
-import { cryptoCurrency, fiatCurrency, isCryptoCurrency, priceDecimals } from '../domain/currencies.js';
+import {
+  cryptoCurrency,
+  fiatCurrency,
+  isCryptoCurrency,
+  priceDecimals,
+} from '../domain/currencies.js';
 import { invalid, invalidState, KassaError, notFound } from '../domain/errors.js';
 import type {
   Invoice,

@@ -56,7 +56,9 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
     };
     const ok = Object.values(checks).every(Boolean);
     const details = (await opts.readinessDetails?.()) ?? {};
-    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks, ...details });
+    return reply
+      .status(ok ? 200 : 503)
+      .send({ status: ok ? 'ready' : 'not_ready', checks, ...details });
   });
   if (opts.metrics) {
     const registry = opts.metrics;

@@ -40,7 +40,10 @@ export function leaderLock(databaseUrl: string | undefined, name: string): Leade
         await c.connect();
         client = c;
       }
-      const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`kassa:${name}`]);
+      const r = await client.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock(hashtext($1)) AS ok',
+        [`kassa:${name}`],
+      );
       held = r.rows[0]?.ok === true;
       return held;
     },

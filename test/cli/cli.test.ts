@@ -44,11 +44,31 @@ describe('kassa CLI', () => {
     const db = fs.readFileSync(path.join(dataDir, 'kassa.sqlite'));
     expect(db.includes(Buffer.from(secret!))).toBe(false);
 
-    const proj = await kassa(['project', 'create', '--account', accountId, '--name', 'Shop', '--shop-id', 'cli-shop', '--currencies', 'USDT_TRC20,BTC']);
+    const proj = await kassa([
+      'project',
+      'create',
+      '--account',
+      accountId,
+      '--name',
+      'Shop',
+      '--shop-id',
+      'cli-shop',
+      '--currencies',
+      'USDT_TRC20,BTC',
+    ]);
     expect(proj.code, proj.err).toBe(0);
     expect(proj.out).toContain('shop_id: cli-shop');
 
-    const dup = await kassa(['project', 'create', '--account', accountId, '--name', 'Again', '--shop-id', 'cli-shop']);
+    const dup = await kassa([
+      'project',
+      'create',
+      '--account',
+      accountId,
+      '--name',
+      'Again',
+      '--shop-id',
+      'cli-shop',
+    ]);
     expect(dup.code).not.toBe(0);
     expect(dup.err).toContain('cli-shop');
 

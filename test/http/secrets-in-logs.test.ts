@@ -15,7 +15,10 @@ describe('logs', () => {
       },
     });
     const logger = createLogger({ LOG_LEVEL: 'trace' }, sink);
-    k = await startTestKassa({ LOG_LEVEL: 'trace', KASSA_ADMIN_TOKEN: 'admin-secret-token-0123456789' }, { logger });
+    k = await startTestKassa(
+      { LOG_LEVEL: 'trace', KASSA_ADMIN_TOKEN: 'admin-secret-token-0123456789' },
+      { logger },
+    );
   });
   afterAll(async () => k?.stop());
 
@@ -24,7 +27,10 @@ describe('logs', () => {
     await k.api('GET', '/api/v1/invoices/inv_doesnotexist00000000');
     await fetch(`${k.url}/api/v1/admin/accounts`, {
       method: 'POST',
-      headers: { authorization: 'Bearer admin-secret-token-0123456789', 'content-type': 'application/json' },
+      headers: {
+        authorization: 'Bearer admin-secret-token-0123456789',
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ name: 'x' }),
     });
     expect(lines.length).toBeGreaterThan(100);

@@ -17,7 +17,15 @@ class CountingWatcher implements ChainWatcher {
     this.running = false;
   }
   health(): WatcherHealth {
-    return { chain: this.chain, running: this.running, nodeReachable: true, height: 1, nodeHeight: 1, lastError: null, lastProgressAt: null };
+    return {
+      chain: this.chain,
+      running: this.running,
+      nodeReachable: true,
+      height: 1,
+      nodeHeight: 1,
+      lastError: null,
+      lastProgressAt: null,
+    };
   }
 }
 

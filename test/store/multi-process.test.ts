@@ -7,7 +7,13 @@ describe('two Kassa processes on one PostgreSQL', () => {
   let db: TestDatabase;
   const procs: ServerProcess[] = [];
   const key = 'kassa_multi_process_key_0123456789';
-  const env = () => ({ DATABASE_URL: db.url, KASSA_DEMO_API_KEY: key, KASSA_DEMO_SHOP_ID: 'multishop', LOG_LEVEL: 'warn', DATA_DIR: '/tmp/kassa-unused' });
+  const env = () => ({
+    DATABASE_URL: db.url,
+    KASSA_DEMO_API_KEY: key,
+    KASSA_DEMO_SHOP_ID: 'multishop',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: '/tmp/kassa-unused',
+  });
 
   beforeAll(async () => {
     db = await createTestDatabase('kassa_multi');
@@ -22,7 +28,10 @@ describe('two Kassa processes on one PostgreSQL', () => {
   const call = async (p: ServerProcess, method: string, path: string, body?: unknown) => {
     const r = await fetch(p.url + path, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     return { status: r.status, body: (await r.json()) as any };
@@ -30,9 +39,19 @@ describe('two Kassa processes on one PostgreSQL', () => {
 
   it('creates in one process, pays through the other, and both see the same invoice', async () => {
     const [a, b] = procs as [ServerProcess, ServerProcess];
-    const created = await call(a, 'POST', '/api/v1/invoices', { shop_id: 'multishop', amount: '12.34', payment_currency: 'USDT_ERC20', order_id: 'mp-1' });
+    const created = await call(a, 'POST', '/api/v1/invoices', {
+      shop_id: 'multishop',
+      amount: '12.34',
+      payment_currency: 'USDT_ERC20',
+      order_id: 'mp-1',
+    });
     expect(created.status).toBe(201);
-    const again = await call(b, 'POST', '/api/v1/invoices', { shop_id: 'multishop', amount: '12.34', payment_currency: 'USDT_ERC20', order_id: 'mp-1' });
+    const again = await call(b, 'POST', '/api/v1/invoices', {
+      shop_id: 'multishop',
+      amount: '12.34',
+      payment_currency: 'USDT_ERC20',
+      order_id: 'mp-1',
+    });
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(created.body.id);
     const paid = await call(b, 'POST', `/api/v1/invoices/${created.body.id}/test-payments`, {});

@@ -17,6 +17,7 @@ export async function createTestDatabase(prefix = 'kassa'): Promise<TestDatabase
   } catch (e) {
     throw new Error(
       `PostgreSQL is not reachable at ${PG_ADMIN_URL} (${(e as Error).message}); start it or set TEST_POSTGRES_URL`,
+      { cause: e },
     );
   }
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;

@@ -21,7 +21,11 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startProcess(script: string, args: string[], env: Record<string, string>): Promise<ServerProcess> {
+export async function startProcess(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },

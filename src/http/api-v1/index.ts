@@ -31,15 +31,13 @@ export async function apiV1(app: FastifyInstance, ctx: AppContext, opts: ApiV1Op
           admin.addHook('onRequest', async (req, reply) => {
             const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
             if (!opts.adminToken || token !== opts.adminToken) {
-              return reply
-                .status(401)
-                .send({
-                  error: {
-                    code: 'unauthorized',
-                    message: 'admin token required',
-                    field: 'Authorization',
-                  },
-                });
+              return reply.status(401).send({
+                error: {
+                  code: 'unauthorized',
+                  message: 'admin token required',
+                  field: 'Authorization',
+                },
+              });
             }
           });
           await adminRoutes(admin, ctx);

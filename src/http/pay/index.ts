@@ -109,7 +109,7 @@ export function payPage(options: PayPageOptions = {}): Face {
     await app.register(async (scope) => {
       await scope.register(rateLimit, { global: false });
       const live = new LiveStreams(ctx, changes, { ...DEFAULT_LIVE, ...options.live });
-      //XX scope.addHook('preClose', async () => live.closeAll());
+      scope.addHook('preClose', async () => live.closeAll());
       scope.addHook('onSend', async (_req, reply, payload) => {
         for (const [k, v] of Object.entries(STRICT_HEADERS)) reply.header(k, v);
         if (!reply.hasHeader('content-security-policy')) {
