@@ -1,8 +1,10 @@
 /** `npm run bench`: every benchmark in one run, figures printed. */
 import { benchCore } from './core.js';
+import { benchPayPage } from './pay-page.js';
 
 const benches: [string, () => Promise<Record<string, string | number>>][] = [
   ['invoice core', benchCore],
+  ['payment page', benchPayPage],
 ];
 
 for (const [name, run] of benches) {

@@ -46,6 +46,8 @@ const schema = z.object({
     .max(24 * 365)
     .default(24 * 7),
   ALLOW_PRIVATE_CALLBACKS: bool.default(false),
+  /** Behind a reverse proxy: trust X-Forwarded-For so rate limits see each customer. */
+  TRUST_PROXY: bool.default(false),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Kassa <kassa@localhost>'),
 

@@ -199,6 +199,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     app = await buildServer(ctx, {
       logger,
       metrics,
+      trustProxy: config.TRUST_PROXY,
       readinessDetails: async () => ({
         ...(rates instanceof RateAggregator ? { rates: ratesReady(rates) } : {}),
         watchers: watchers.map((w) => w.health()),

@@ -18,6 +18,7 @@ export interface ServerOptions extends ApiV1Options {
   readonly metrics?: Registry;
   /** Other faces (CryptoCloud, payment page, ...) registered at the root. */
   readonly faces?: ((app: FastifyInstance) => Promise<void>)[];
+  readonly trustProxy?: boolean;
 }
 
 export const BODY_LIMIT = 64 * 1024;
@@ -26,6 +27,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: BODY_LIMIT,
+    trustProxy: opts.trustProxy ?? false,
     // Unknown fields are refused, not silently dropped; amounts are never coerced from numbers.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,

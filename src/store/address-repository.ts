@@ -6,9 +6,9 @@ export function addressRepository(db: Kysely<Database>): UnitOfWork['addresses']
   const wallet = (projectId: string, chain: string, walletId: string) =>
     db
       .selectFrom('address_allocations')
-      .where('project_id', '=', projectId)
-      .where('chain', '=', chain)
-      .where('wallet_id', '=', walletId);
+      .where('address_allocations.project_id', '=', projectId)
+      .where('address_allocations.chain', '=', chain)
+      .where('address_allocations.wallet_id', '=', walletId);
   return {
     async nextIndex(projectId, chain, walletId) {
       const r = await wallet(projectId, chain, walletId)

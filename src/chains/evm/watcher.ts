@@ -9,6 +9,7 @@ import type {
   BlockRef,
   ChainCursorStore,
   ChainWatcher,
+  ObservedTransfer,
   PaymentLedger,
   WatcherHealth,
   WatchList,
@@ -179,14 +180,12 @@ export class EvmWatcher implements ChainWatcher {
     if (cursor && first && first.parentHash !== cursor.hash) {
       throw new ChainMovedError(`block ${from} does not extend the cursor`);
     }
-    let next = 0;
+    const byHeight = new Map<number | null, ObservedTransfer[]>();
+    for (const t of range.transfers)
+      byHeight.set(t.blockHeight, [...(byHeight.get(t.blockHeight) ?? []), t]);
     for (const block of range.blocks) {
-      for (
-        ;
-        next < range.transfers.length && range.transfers[next]?.blockHeight === block.height;
-        next++
-      ) {
-        const transfer = range.transfers[next]!;
+      // Each block's payments are recorded before the cursor moves past it.
+      for (const transfer of byHeight.get(block.height) ?? []) {
         await ledger.recordTransfer(transfer);
         this.orphans.seen(block.height, transfer.txid);
       }

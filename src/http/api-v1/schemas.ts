@@ -107,14 +107,14 @@ export const ProjectBody = Type.Object(
     fail_url: Type.Optional(Type.Union([Url, Type.Null()])),
     enabled_currencies: Type.Optional(Type.Array(CurrencyCode, { maxItems: 20 })),
     wallets: Type.Optional(
-      Type.Record(
-        Type.Union([
-          Type.Literal('BTC'),
-          Type.Literal('LTC'),
-          Type.Literal('ETH'),
-          Type.Literal('TRON'),
-        ]),
-        Wallet,
+      Type.Object(
+        {
+          BTC: Type.Optional(Wallet),
+          LTC: Type.Optional(Wallet),
+          ETH: Type.Optional(Wallet),
+          TRON: Type.Optional(Wallet),
+        },
+        { additionalProperties: false },
       ),
     ),
     confirmations: Type.Optional(

@@ -24,6 +24,7 @@ export class RecordingLedger implements PaymentLedger {
   readonly payments = new Map<string, RecordedPayment>();
   readonly disconnects: number[] = [];
   readonly tips: number[] = [];
+  readonly dropped: string[] = [];
   tip: number | null = null;
 
   async recordTransfer(t: ObservedTransfer): Promise<void> {
@@ -58,7 +59,9 @@ export class RecordingLedger implements PaymentLedger {
     }
   }
 
-  async transactionDropped(): Promise<void> {}
+  async transactionDropped(_chain: string, txid: string): Promise<void> {
+    this.dropped.push(txid);
+  }
 
   payment(txid: string, index: number): RecordedPayment | undefined {
     return this.payments.get(`${txid}:${index}`);

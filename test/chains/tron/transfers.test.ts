@@ -36,6 +36,7 @@ describe('TRON transfers from real mainnet responses', () => {
       height: 30864544,
       hash: '0000000001d6f4a09f60c27befccff6fe3cc593b2d6c46cdc79d3fd4f55db859',
       parentHash: '0000000001d6f49f615231bdeeddd8b563c746188d5e270a58afc87b059f29de',
+      timestamp: 1623055923000,
     });
     expect(trxCredits(block)).toEqual([
       {

@@ -179,6 +179,35 @@ describe('TRON watcher', () => {
       expect(await cursor.hashAt('TRON', h)).toBe(chain.at(h)!.hash);
   });
 
+  it('drops an orphaned payment once no block may include its expired transaction', async () => {
+    watchList.watch(address(12), 'TRX');
+    await started(watcher());
+    const orphan = chain.mine([{ kind: 'trx', to: address(12), amount: 4n }]);
+    await until(() => ledger.payment(orphan.txids[0]!, -1), 'the payment');
+    chain.fork(orphan.height);
+    // Synthetic transactions expire 60 s after their block; blocks come every 3 s.
+    chain.mineEmpty(20);
+    await reachesTip(chain.head.height);
+    expect(ledger.disconnects).toEqual([orphan.height]);
+    expect(ledger.dropped).toEqual([]);
+    chain.mineEmpty(1);
+    await until(() => ledger.dropped.length > 0, 'the drop');
+    expect(ledger.dropped).toEqual([orphan.txids[0]]);
+  });
+
+  it('keeps an orphaned payment that the new branch includes again', async () => {
+    watchList.watch(address(13), 'TRX');
+    await started(watcher());
+    const first = chain.mine([{ kind: 'trx', to: address(13), amount: 4n }]);
+    await until(() => ledger.payment(first.txids[0]!, -1), 'the payment');
+    chain.fork(first.height);
+    const again = chain.mine([{ kind: 'again', txid: first.txids[0]! }]);
+    chain.mineEmpty(30);
+    await reachesTip(chain.head.height);
+    expect(ledger.payment(first.txids[0]!, -1)?.blockHeight).toBe(again.height);
+    expect(ledger.dropped).toEqual([]);
+  });
+
   it('rolls back when the head block at the same height is replaced', async () => {
     watchList.watch(address(7), 'TRX');
     await started(watcher());

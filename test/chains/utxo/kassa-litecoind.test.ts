@@ -74,7 +74,6 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
   }
 
   async function shutdown(): Promise<void> {
-    await watcher?.stop();
     await kassa?.close();
   }
 
