@@ -54,9 +54,11 @@ function loadIcons(): Map<string, Asset> {
 
 export const ICONS: ReadonlyMap<string, Asset> = loadIcons();
 
-const BY_PATH = new Map<string, Asset>(
-  [...Object.values(PAGE_ASSETS), ...ICONS.values()].map((a) => [a.path, a]),
-);
+const BY_PATH = new Map<string, Asset>([
+  ...[...Object.values(PAGE_ASSETS), ...ICONS.values()].map((a): [string, Asset] => [a.path, a]),
+  // Stable icon URLs for API clients (the CryptoCloud currency objects link to these).
+  ...[...ICONS].map(([name, a]): [string, Asset] => [`/assets/icons/${name}.svg`, a]),
+]);
 
 export function assetAt(path: string): Asset | undefined {
   return BY_PATH.get(path);
