@@ -181,8 +181,11 @@ export class EvmWatcher implements ChainWatcher {
       throw new ChainMovedError(`block ${from} does not extend the cursor`);
     }
     const byHeight = new Map<number | null, ObservedTransfer[]>();
-    for (const t of range.transfers)
-      byHeight.set(t.blockHeight, [...(byHeight.get(t.blockHeight) ?? []), t]);
+    for (const t of range.transfers) {
+      const list = byHeight.get(t.blockHeight);
+      if (list) list.push(t);
+      else byHeight.set(t.blockHeight, [t]);
+    }
     for (const block of range.blocks) {
       // Each block's payments are recorded before the cursor moves past it.
       for (const transfer of byHeight.get(block.height) ?? []) {

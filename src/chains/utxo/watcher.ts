@@ -6,6 +6,7 @@
  */
 import type {
   BlockRef,
+  NetworkName,
   ChainCursorStore,
   ChainWatcher,
   PaymentLedger,
@@ -44,6 +45,11 @@ export interface UtxoWatcherOptions {
   /** Block hashes kept for reorg detection. */
   readonly keepBlocks?: number;
   /**
+   * The network the wallet keys are for; the watcher refuses a node on
+   * another one, where no derived address could ever be paid.
+   */
+  readonly network?: NetworkName;
+  /**
    * Txids of payments recorded unconfirmed and not dropped (from the store).
    * Read once at start, so a payment that left the mempool while Kassa was
    * down is still reported dropped.
@@ -61,6 +67,7 @@ export class UtxoWatcher implements ChainWatcher {
   private tip: BlockRef | null = null;
   private tipLoaded = false;
   private pendingLoaded = false;
+  private networkChecked = false;
   private nodeReachable = false;
   private nodeHeight: number | null = null;
   private lastError: string | null = null;
@@ -116,6 +123,7 @@ export class UtxoWatcher implements ChainWatcher {
 
   /** One round: blocks up to the node's tip (bounded), then the mempool. Not concurrently with start(). */
   async poll(): Promise<{ more: boolean }> {
+    if (!this.networkChecked) await this.checkNetwork();
     // The mempool is listed before the tip is read, so a transaction missing
     // from this list was either mined into a block processed below or dropped.
     const [mempool, best] = await this.o.rpc.batchStrict<unknown>([
@@ -283,6 +291,23 @@ export class UtxoWatcher implements ChainWatcher {
     this.log.info({ chain: this.chain, txid, reason }, 'payment transaction dropped');
     this.mempool.forget(txid);
     await this.o.ledger.transactionDropped(this.chain, txid);
+  }
+
+  private async checkNetwork(): Promise<void> {
+    if (this.o.network) {
+      const info = await this.o.rpc.call<{ chain: string }>('getblockchaininfo');
+      const names: Record<string, NetworkName> = {
+        main: 'mainnet',
+        test: 'testnet',
+        regtest: 'regtest',
+      };
+      if (names[info.chain] !== this.o.network) {
+        throw new Error(
+          `the ${this.chain} node runs ${info.chain} but ${this.chain}_NETWORK is ${this.o.network}`,
+        );
+      }
+    }
+    this.networkChecked = true;
   }
 
   private async header(hash: string): Promise<NodeBlockHeader | null> {

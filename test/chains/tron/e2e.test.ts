@@ -97,4 +97,28 @@ describe('TRON end to end', () => {
     const payments = await kassa.api('GET', `/api/v1/invoices/${inv.id}/payments`);
     expect(JSON.stringify(payments.body)).toContain(paid.txids[0]);
   });
+
+  it('returns an invoice to created when its payment is orphaned and expires unmined', async () => {
+    const created = await kassa.api('POST', '/api/v1/invoices', {
+      shop_id: kassa.shopId,
+      amount: '3',
+      currency: 'USD',
+      payment_currency: 'TRX',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const inv = created.body as {
+      id: string;
+      quote: { address: string; amount_due_units: string };
+    };
+    const block = chain.mine([
+      { kind: 'trx', to: inv.quote.address, amount: BigInt(inv.quote.amount_due_units) },
+    ]);
+    await until(async () => (await invoice(inv.id)).status === 'pending', 'pending', 15_000);
+
+    // A longer branch without the payment, running past the transaction's expiration.
+    chain.fork(block.height);
+    chain.mineEmpty(25);
+    await until(async () => (await invoice(inv.id)).status === 'created', 'created again', 15_000);
+    expect((await invoice(inv.id)).received_unconfirmed_units).toBe('0');
+  });
 });

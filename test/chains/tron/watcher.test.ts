@@ -185,8 +185,9 @@ describe('TRON watcher', () => {
     const orphan = chain.mine([{ kind: 'trx', to: address(12), amount: 4n }]);
     await until(() => ledger.payment(orphan.txids[0]!, -1), 'the payment');
     chain.fork(orphan.height);
-    // Synthetic transactions expire 60 s after their block; blocks come every 3 s.
-    chain.mineEmpty(20);
+    // Synthetic transactions expire 60 s after their block, blocks come every 3 s: the new
+    // branch's 21st block (orphan.height + 20) is the last one that could still include it.
+    chain.mineEmpty(21);
     await reachesTip(chain.head.height);
     expect(ledger.disconnects).toEqual([orphan.height]);
     expect(ledger.dropped).toEqual([]);

@@ -366,6 +366,24 @@ describe('UTXO watcher against litecoind (regtest) with a recording ledger', () 
     );
   });
 
+  it('refuses a node on another network than the wallet keys, saying so in health', async () => {
+    const { watcher, ledger } = setup({ network: 'mainnet' });
+    await watcher.start();
+    const h = await eventually(
+      () => (watcher.health().lastError ? watcher.health() : undefined),
+      'network error',
+    );
+    expect(h.lastError).toBe('the LTC node runs regtest but LTC_NETWORK is mainnet');
+    expect(h.height).toBeNull();
+    expect(ledger.events).toEqual([]);
+  });
+
+  it('follows a node on the configured network', async () => {
+    const { watcher } = setup({ network: 'regtest' });
+    await started(watcher);
+    expect(watcher.health().lastError).toBeNull();
+  });
+
   it('backs off while the node is down, shows it in health, and resumes when the node returns', async () => {
     const { watcher, ledger, watchNew } = setup({ maxBackoffMs: 500 });
     await started(watcher);
