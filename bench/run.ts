@@ -1,10 +1,12 @@
 /** `npm run bench`: every benchmark in one run, figures printed. */
 import { benchCore } from './core.js';
 import { benchPayPage } from './pay-page.js';
+import { benchEvm } from './evm-scan.js';
 
 const benches: [string, () => Promise<Record<string, string | number>>][] = [
   ['invoice core', benchCore],
   ['payment page', benchPayPage],
+  ['EVM scan (anvil)', benchEvm],
 ];
 
 for (const [name, run] of benches) {

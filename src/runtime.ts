@@ -12,7 +12,7 @@ import type { RateProvider } from './app/ports/rates.js';
 import { RecheckScheduler } from './app/recheck.js';
 import { MemoryWatchList } from './app/watch-list.js';
 import { PaymentRecorder } from './app/payments.js';
-import { evmFamily } from './chains/evm/index.js';
+import { evmFamily, evmTokenContracts } from './chains/evm/index.js';
 import { testFamily } from './chains/test/index.js';
 import { tronFamily } from './chains/tron/index.js';
 import { utxoFamily } from './chains/utxo/index.js';
@@ -38,7 +38,7 @@ import {
 } from './rates/index.js';
 import { createMetrics } from './metrics.js';
 import type { ChainWatcher } from './app/ports/chain.js';
-import { buildWatchers, LeaderElectedWatcher } from './watchers.js';
+import { buildWatchers, LeaderElectedWatcher, tronTokenContracts } from './watchers.js';
 import { migrateToLatest, openStore, type Store } from './store/database.js';
 import { invoiceStore } from './store/kysely-store.js';
 
@@ -121,9 +121,6 @@ export function createLogger(
   return destination ? pino(options, destination) : pino(options);
 }
 
-function jsonRecord(text: string | undefined): Record<string, string> {
-  return text ? (JSON.parse(text) as Record<string, string>) : {};
-}
 
 export async function startKassa(config: Config, overrides: KassaOverrides = {}): Promise<Kassa> {
   const logger = overrides.logger ?? createLogger(config);
@@ -153,9 +150,10 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       addressReuseCooldownMs: config.ADDRESS_REUSE_COOLDOWN_HOURS * 3600_000,
       networks: { BTC: config.BTC_NETWORK, LTC: config.LTC_NETWORK },
       evmChainId: config.ETH_CHAIN_ID,
+      // Only tokens with a contract on the configured networks can be paid.
       tokenContracts: {
-        ...jsonRecord(config.ETH_TOKEN_CONTRACTS),
-        ...jsonRecord(config.TRON_TOKEN_CONTRACTS),
+        ...evmTokenContracts(config.ETH_CHAIN_ID, config.ETH_TOKEN_CONTRACTS),
+        ...tronTokenContracts(config.TRON_TOKEN_CONTRACTS),
       },
     },
     onInvoiceChanged: (id) => changes.notify(id),

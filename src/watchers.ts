@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { ChainWatcher, PaymentLedger, WatchList, WatcherHealth } from './app/ports/chain.js';
-import { EvmRpc, EvmWatcher } from './chains/evm/index.js';
+import { EvmRpc, EvmWatcher, evmTokenContracts } from './chains/evm/index.js';
 import { TronApi, TronWatcher } from './chains/tron/index.js';
 import { UtxoRpc, UtxoWatcher } from './chains/utxo/index.js';
 import type { Config } from './config.js';
@@ -13,17 +13,17 @@ import { chainCursorStore } from './store/chain-cursor-repository.js';
 import type { Store } from './store/database.js';
 import { leaderLock, type LeaderLock } from './store/leader-lock.js';
 
-function tokenContracts(
-  family: 'evm' | 'tron',
-  overrides: string | undefined,
-): Record<string, string> {
+/** TRC-20 contracts: the catalog's mainnet defaults, overridden by TRON_TOKEN_CONTRACTS. */
+export function tronTokenContracts(overrides: string | undefined): Record<string, string> {
   const custom = overrides ? (JSON.parse(overrides) as Record<string, string>) : {};
   const out: Record<string, string> = {};
   for (const c of CRYPTO_CURRENCIES) {
-    if (c.family === family && c.contract) out[c.code] = custom[c.code] ?? c.contract;
+    if (c.family === 'tron' && c.contract) out[c.code] = custom[c.code] ?? c.contract;
   }
   for (const [code, contract] of Object.entries(custom)) {
-    if (cryptoCurrency(code)?.family === family) out[code] = contract;
+    const c = cryptoCurrency(code);
+    if (c?.family !== 'tron' || !c.contract) throw new Error(`TRON_TOKEN_CONTRACTS: ${code} is not a TRC-20 currency`);
+    out[code] = contract;
   }
   return out;
 }
@@ -68,7 +68,7 @@ export function buildWatchers(
         ...common,
         rpc: new EvmRpc({ url: config.ETH_RPC_URL }),
         chainId: config.ETH_CHAIN_ID,
-        tokens: tokenContracts('evm', config.ETH_TOKEN_CONTRACTS),
+        tokens: evmTokenContracts(config.ETH_CHAIN_ID, config.ETH_TOKEN_CONTRACTS),
         logger: deps.logger.child({ chain: 'ETH' }),
       }),
     );
@@ -81,7 +81,7 @@ export function buildWatchers(
           baseUrl: config.TRON_API_URL,
           ...(config.TRON_API_KEY && { apiKey: config.TRON_API_KEY }),
         }),
-        tokens: tokenContracts('tron', config.TRON_TOKEN_CONTRACTS),
+        tokens: tronTokenContracts(config.TRON_TOKEN_CONTRACTS),
         logger: deps.logger.child({ chain: 'TRON' }),
       }),
     );

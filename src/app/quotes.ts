@@ -23,9 +23,10 @@ export function payableCurrencies(
   const enabled = project.enabledCurrencies.filter((code) => {
     const c = cryptoCurrency(code);
     if (!c) return false;
-    return invoice.testMode
-      ? Boolean(ctx.chains.test)
-      : Boolean(project.wallets[c.chain] && ctx.chains[c.family]);
+    if (invoice.testMode) return Boolean(ctx.chains.test);
+    // A token is payable only where its contract is known on the configured network.
+    if (c.contract && !ctx.settings.tokenContracts[c.code]) return false;
+    return Boolean(project.wallets[c.chain] && ctx.chains[c.family]);
   });
   const allowed = invoice.availableCurrencies;
   return allowed ? enabled.filter((c) => allowed.includes(c)) : enabled;

@@ -10,8 +10,9 @@ export function familyOf(ctx: AppContext, quote: Pick<Quote, 'chain' | 'currency
   return c ? ctx.chains[c.family] : undefined;
 }
 
+/** The token contract on the configured network; undefined for native coins and unconfigured tokens. */
 export function contractOf(ctx: AppContext, currency: string): string | undefined {
-  return ctx.settings.tokenContracts[currency] ?? cryptoCurrency(currency)?.contract;
+  return ctx.settings.tokenContracts[currency];
 }
 
 /** Wallet URI for what is still owed (the whole amount before anything arrives). */

@@ -15,6 +15,7 @@ import type {
 } from '../../app/ports/chain.js';
 import { matchTransaction, spentOutpoints } from './match.js';
 import { MempoolTracker } from './mempool.js';
+import { assertNodeNetwork, findForkPoint } from './node-checks.js';
 import { PollLoop } from './poll-loop.js';
 import type { NodeBlock, NodeBlockHeader, NodeTx } from './node-types.js';
 import { RpcError, RpcUnavailableError, RPC_INVALID_ADDRESS_OR_KEY, type UtxoRpc } from './rpc.js';
@@ -123,7 +124,10 @@ export class UtxoWatcher implements ChainWatcher {
 
   /** One round: blocks up to the node's tip (bounded), then the mempool. Not concurrently with start(). */
   async poll(): Promise<{ more: boolean }> {
-    if (!this.networkChecked) await this.checkNetwork();
+    if (!this.networkChecked) {
+      if (this.o.network) await assertNodeNetwork(this.o.rpc, this.chain, this.o.network);
+      this.networkChecked = true;
+    }
     // The mempool is listed before the tip is read, so a transaction missing
     // from this list was either mined into a block processed below or dropped.
     const [mempool, best] = await this.o.rpc.batchStrict<unknown>([
@@ -213,14 +217,12 @@ export class UtxoWatcher implements ChainWatcher {
   private async rewindToFork(): Promise<void> {
     const tip = this.tip;
     if (!tip) return;
-    const orphaned: string[] = [];
-    let height = tip.height;
-    for (; height >= 0; height--) {
-      const stored = await this.o.cursor.hashAt(this.chain, height);
-      if (stored === null) break; // older than the kept history: assume common
-      if ((await this.hashAtHeight(height)) === stored) break;
-      orphaned.push(stored);
-    }
+    const { height, orphaned } = await findForkPoint(
+      this.o.rpc,
+      this.o.cursor,
+      this.chain,
+      tip.height,
+    );
     for (const hash of orphaned) {
       const block = await this.o.rpc.call<NodeBlock>('getblock', [hash, 2]).catch(() => null);
       for (const tx of block?.tx ?? []) {
@@ -293,37 +295,11 @@ export class UtxoWatcher implements ChainWatcher {
     await this.o.ledger.transactionDropped(this.chain, txid);
   }
 
-  private async checkNetwork(): Promise<void> {
-    if (this.o.network) {
-      const info = await this.o.rpc.call<{ chain: string }>('getblockchaininfo');
-      const names: Record<string, NetworkName> = {
-        main: 'mainnet',
-        test: 'testnet',
-        regtest: 'regtest',
-      };
-      if (names[info.chain] !== this.o.network) {
-        throw new Error(
-          `the ${this.chain} node runs ${info.chain} but ${this.chain}_NETWORK is ${this.o.network}`,
-        );
-      }
-    }
-    this.networkChecked = true;
-  }
-
   private async header(hash: string): Promise<NodeBlockHeader | null> {
     try {
       return await this.o.rpc.call<NodeBlockHeader>('getblockheader', [hash]);
     } catch (err) {
       if (err instanceof RpcError && err.code === RPC_INVALID_ADDRESS_OR_KEY) return null;
-      throw err;
-    }
-  }
-
-  private async hashAtHeight(height: number): Promise<string | null> {
-    try {
-      return await this.o.rpc.call<string>('getblockhash', [height]);
-    } catch (err) {
-      if (err instanceof RpcError) return null; // above the node's tip
       throw err;
     }
   }

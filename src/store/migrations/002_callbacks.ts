@@ -50,7 +50,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createIndex('deliveries_due')
     .on('deliveries')
-    .columns(['status', 'next_attempt_at'])
+    // Matches the claim's ORDER BY fully, so a claim reads only as far as it takes.
+    .columns(['status', 'next_attempt_at', 'id'])
     .execute();
   await db.schema
     .createIndex('deliveries_order')

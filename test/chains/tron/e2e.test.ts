@@ -5,7 +5,6 @@
  */
 import { utils } from 'tronweb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { updateProject } from '../../../src/app/accounts.js';
 import { TronApi } from '../../../src/chains/tron/api.js';
 import { TronWatcher } from '../../../src/chains/tron/watcher.js';
 import { cryptoCurrency, DEFAULT_CONFIRMATIONS } from '../../../src/domain/currencies.js';
@@ -27,11 +26,13 @@ let watcher: TronWatcher;
 beforeEach(async () => {
   kassa = await startTestKassa({
     KASSA_TEST_MODE: 'false',
-    RATES_FIXED: JSON.stringify({ 'USDT/USD': '1' }),
+    RATES_FIXED: JSON.stringify({ 'USDT/USD': '1', 'TRX/USD': '0.25' }),
   });
-  // The project's TRON wallet is set through the use case: PATCH /projects requires all four wallets today.
-  const project = await kassa.ctx.store.projects.get(kassa.shopId);
-  await updateProject(kassa.ctx, project!, { wallets: { TRON: { key: xpub } }, testMode: false });
+  const patched = await kassa.api('PATCH', `/api/v1/projects/${kassa.shopId}`, {
+    wallets: { TRON: { key: xpub } },
+    test_mode: false,
+  });
+  expect(patched.status, JSON.stringify(patched.body)).toBe(200);
   chain = new SyntheticTronChain();
   replay = await startTronReplay(chain);
   watcher = new TronWatcher({
