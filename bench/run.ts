@@ -2,11 +2,15 @@
 import { benchCore } from './core.js';
 import { benchPayPage } from './pay-page.js';
 import { benchEvm } from './evm-scan.js';
+import { benchCallbacks } from './callbacks-deliver.js';
+import { benchTron } from './tron-scan.js';
 
 const benches: [string, () => Promise<Record<string, string | number>>][] = [
   ['invoice core', benchCore],
   ['payment page', benchPayPage],
   ['EVM scan (anvil)', benchEvm],
+  ['callbacks', benchCallbacks],
+  ['TRON scan (replay, 100k open addresses)', benchTron],
 ];
 
 for (const [name, run] of benches) {

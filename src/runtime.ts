@@ -37,6 +37,10 @@ import {
   registerRateMetrics,
 } from './rates/index.js';
 import { createMetrics } from './metrics.js';
+import { Dispatcher } from './callbacks/dispatcher.js';
+import { WebhookService } from './callbacks/service.js';
+import { webhookRoutes } from './http/api-v1/webhooks.js';
+import { DeliveriesRepository } from './store/deliveries-repository.js';
 import type { ChainWatcher } from './app/ports/chain.js';
 import { buildWatchers, LeaderElectedWatcher, tronTokenContracts } from './watchers.js';
 import { migrateToLatest, openStore, type Store } from './store/database.js';
@@ -121,7 +125,6 @@ export function createLogger(
   return destination ? pino(options, destination) : pino(options);
 }
 
-
 export async function startKassa(config: Config, overrides: KassaOverrides = {}): Promise<Kassa> {
   const logger = overrides.logger ?? createLogger(config);
   const clock = overrides.clock ?? systemClock;
@@ -133,6 +136,15 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       : config;
   const rates = overrides.rates ?? createRateProvider(rateConfig, { clock });
   const changes = new InvoiceChanges();
+  const dispatcher = config.KASSA_ROLES.includes('dispatch')
+    ? new Dispatcher({
+        db: store.db,
+        engine: store.engine,
+        logger: logger.child({ component: 'callbacks' }),
+        allowPrivate: config.ALLOW_PRIVATE_CALLBACKS,
+        clock,
+      })
+    : null;
   const ctx: AppContext = {
     store: invoiceStore(store),
     clock,
@@ -156,7 +168,10 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
         ...tronTokenContracts(config.TRON_TOKEN_CONTRACTS),
       },
     },
-    onInvoiceChanged: (id) => changes.notify(id),
+    onInvoiceChanged: (id) => {
+      changes.notify(id);
+      dispatcher?.wake();
+    },
   };
   // CryptoCloud static wallets: their addresses are watched too, and payments to them become invoices.
   const staticWallets = new StaticWallets(ctx, staticWalletRepository(store.db));
@@ -176,6 +191,15 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     (err) => logger.error({ err }, 'invoice e-mail failed'),
   );
   mail.start();
+  dispatcher?.start();
+  const webhooks = new WebhookService({
+    db: store.db,
+    allowPrivate: config.ALLOW_PRIVATE_CALLBACKS,
+    clock,
+    publicUrl: config.PUBLIC_URL,
+    onQueued: () => dispatcher?.wake(),
+  });
+  const deliveries = new DeliveriesRepository(store.db, store.engine);
 
   const watchers: ChainWatcher[] = config.KASSA_ROLES.includes('watch')
     ? buildWatchers(config, { store, ledger, watchList, logger }).map(
@@ -185,6 +209,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   for (const w of watchers) await w.start();
   const metrics = createMetrics({
     store: ctx.store,
+    callbackQueueDepth: () => deliveries.pendingCount(),
     watchers: () => watchers.map((w) => w.health()),
   });
   if (rates instanceof RateAggregator) {
@@ -198,6 +223,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       logger,
       metrics,
       trustProxy: config.TRUST_PROXY,
+      extraRoutes: [(a) => webhookRoutes(a, { webhooks })],
       readinessDetails: async () => ({
         ...(rates instanceof RateAggregator ? { rates: ratesReady(rates) } : {}),
         watchers: watchers.map((w) => w.health()),
@@ -225,6 +251,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       // In-flight requests finish first; then background work; the database last.
       await app?.close();
       await Promise.all(watchers.map((w) => w.stop()));
+      await dispatcher?.stop();
       await recheck.stop();
       if (rates instanceof RateAggregator) rates.stop();
       await mail.stop();

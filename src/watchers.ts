@@ -22,7 +22,8 @@ export function tronTokenContracts(overrides: string | undefined): Record<string
   }
   for (const [code, contract] of Object.entries(custom)) {
     const c = cryptoCurrency(code);
-    if (c?.family !== 'tron' || !c.contract) throw new Error(`TRON_TOKEN_CONTRACTS: ${code} is not a TRC-20 currency`);
+    if (c?.family !== 'tron' || !c.contract)
+      throw new Error(`TRON_TOKEN_CONTRACTS: ${code} is not a TRC-20 currency`);
     out[code] = contract;
   }
   return out;

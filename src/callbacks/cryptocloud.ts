@@ -51,7 +51,8 @@ export function cryptoCloudInvoice(invoice: InvoiceView): Record<string, unknown
     native_status: invoice.status,
     context: invoice.context,
     resolution: invoice.resolution,
-    order_id: invoice.order_id,
+    // A static wallet's payments carry the customer's `identify` as order_id.
+    order_id: invoice.order_id ?? invoice.metadata?.identify ?? null,
     currency: c
       ? {
           id: c.id,
@@ -98,7 +99,7 @@ export const cryptoCloudFormat: CallbackFormat = {
       invoice_id: id,
       amount_crypto: invoice.received,
       currency: invoice.quote?.currency ?? '',
-      order_id: invoice.order_id ?? '',
+      order_id: invoice.order_id ?? invoice.metadata?.identify ?? '',
       token: await postbackToken(id, ctx.projectSecretKey, ctx.now),
     };
     if (ctx.contentType === 'form') {

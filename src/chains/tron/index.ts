@@ -11,4 +11,3 @@ export {
   TRANSFER_TOPIC,
   type TronCredit,
 } from './transfers.js';
-export { tronTokenContracts } from './tokens.js';

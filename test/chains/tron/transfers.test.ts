@@ -3,7 +3,6 @@ import { TronWeb } from 'tronweb';
 import { describe, expect, it } from 'vitest';
 import type { TronBlock, TronTransactionInfo } from '../../../src/chains/tron/api-types.js';
 import { addressToHex20, hexToAddress } from '../../../src/chains/tron/address.js';
-import { tronTokenContracts } from '../../../src/chains/tron/tokens.js';
 import { blockHeader, tokenCredits, trxCredits } from '../../../src/chains/tron/transfers.js';
 import { cryptoCurrency } from '../../../src/domain/currencies.js';
 import { encodeTransferRaw } from '../../fixtures/tron/synthetic-chain.js';
@@ -108,28 +107,5 @@ describe('TRON transfers from real mainnet responses', () => {
         expect(hex).toBe(tx.raw_data_hex);
       }
     }
-  });
-});
-
-describe('TRC-20 contracts followed', () => {
-  it('defaults to the mainnet USDT, USDC and TUSD contracts', () => {
-    expect(tronTokenContracts()).toEqual({
-      USDT_TRC20: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t',
-      USDC_TRC20: 'TEkxiTehnzSmSe2XqrBj4w32RUN966rdz8',
-      TUSD_TRC20: 'TUpMhErZL2fhh4sVNULAbNKLokS4GjC1F4',
-    });
-  });
-
-  it('takes overrides for TRON tokens, ignores other chains and rejects malformed contracts', () => {
-    const own = hexToAddress('11'.repeat(20))!;
-    const tokens = tronTokenContracts({
-      USDT_TRC20: own,
-      USDT_ERC20: '0x0000000000000000000000000000000000000001',
-    });
-    expect(tokens.USDT_TRC20).toBe(own);
-    expect(Object.keys(tokens)).toEqual(['USDT_TRC20', 'USDC_TRC20', 'TUSD_TRC20']);
-    expect(() =>
-      tronTokenContracts({ USDC_TRC20: '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48' }),
-    ).toThrow(/USDC_TRC20/);
   });
 });

@@ -69,6 +69,12 @@ afterEach(async () => {
 });
 
 describe('TRON watcher', () => {
+  it('refuses a token contract that is not a TRON address', () => {
+    expect(() =>
+      watcher({ tokens: { USDT_TRC20: '0xdAC17F958D2ee523a2206206994597C13D831ec7' } }),
+    ).toThrow(/not a TRON address/);
+  });
+
   it('starts at the node head when it has no cursor, ignoring older blocks', async () => {
     watchList.watch(address(0), 'TRX');
     chain.mine([{ kind: 'trx', to: address(0), amount: 1_000_000n }]);

@@ -143,12 +143,15 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
       .data;
   }
 
-  async function until(id: string, status: string, what = status): Promise<InvoiceBody> {
+  /** Waits for `status` (and, when given, that much confirmed). */
+  async function until(id: string, status: string, received?: bigint): Promise<InvoiceBody> {
     let last: InvoiceBody | undefined;
+    const what = `${status}${received === undefined ? '' : ` with ${received} received`}`;
     try {
       return await eventually(async () => {
         last = await invoice(id);
-        return last.status === status ? last : undefined;
+        const amountOk = received === undefined || last.received_units === String(received);
+        return last.status === status && amountOk ? last : undefined;
       }, what);
     } catch (err) {
       throw new Error(`${(err as Error).message}; last seen ${JSON.stringify(last)}`, {
@@ -212,7 +215,7 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
     const third = due(inv) / 3n;
     await pay(inv, third);
     await ltc.mine(2);
-    const partial = await until(inv.id, 'partial');
+    const partial = await until(inv.id, 'partial', third);
     expect(partial.received_units).toBe(String(third));
     await pay(inv, due(inv) - third);
     await ltc.mine(2);
@@ -249,7 +252,7 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
     const inv = await createInvoice();
     await pay(inv, due(inv) + 1_000_000n);
     await ltc.mine(2);
-    const over = await until(inv.id, 'overpaid');
+    const over = await until(inv.id, 'overpaid', due(inv) + 1_000_000n);
     expect(over.received_units).toBe(String(due(inv) + 1_000_000n));
   });
 
@@ -283,7 +286,7 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
     expect(back.received_units).toBe('0');
     expect((await payments(inv.id))[0]).toMatchObject({ txid, confirmations: 0, dropped: false });
     await ltc.mine(3);
-    await until(inv.id, 'paid', 'paid again');
+    await until(inv.id, 'paid', due(inv));
   });
 
   it('drops a confirmed payment when a reorg brings a chain that spends its inputs elsewhere', async () => {
@@ -295,7 +298,7 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
     await ltc.mineWith([await conflictingTx(txid)]);
     await ltc.mine(2);
     await eventually(async () => (await payments(inv.id))[0]?.dropped, 'payment dropped');
-    const after = await until(inv.id, 'created', 'back to created');
+    const after = await until(inv.id, 'created', 0n);
     expect(after.received_units).toBe('0');
     expect(after.received_unconfirmed_units).toBe('0');
   });
@@ -307,7 +310,7 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
     // Litecoin Core relays no replacements: the conflicting spend goes straight into a block.
     await ltc.mineWith([await conflictingTx(txid)]);
     await eventually(async () => (await payments(inv.id))[0]?.dropped, 'payment dropped');
-    const after = await until(inv.id, 'created', 'back to created');
+    const after = await until(inv.id, 'created', 0n);
     expect(after.received_unconfirmed_units).toBe('0');
   });
 
@@ -319,7 +322,8 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
     await boot();
     const paid = await until(inv.id, 'paid');
     expect(paid.received_units).toBe(String(due(inv)));
-    expect(watcher.health().height).toBe(await ltc.height());
+    const tip = await ltc.height();
+    await eventually(() => watcher.health().height === tip, 'watcher at the node tip');
   });
 
   it('keeps running while the node is stopped and picks payments up when it returns', async () => {
@@ -331,6 +335,6 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
     await pay(inv, due(inv));
     await ltc.mine(2);
     await until(inv.id, 'paid');
-    expect(watcher.health().nodeReachable).toBe(true);
+    await eventually(() => watcher.health().nodeReachable, 'node reachable in health');
   });
 });
