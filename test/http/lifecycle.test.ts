@@ -223,13 +223,17 @@ describe('invoice lifecycle through the native API (test mode)', () => {
     // BIP84's published test vector: account zpub and its first receive addresses.
     const zpub =
       'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
-    const patch = await k.api('PATCH', `/api/v1/projects/${k.shopId}`, { wallets: { BTC: { key: zpub } } });
+    const patch = await k.api('PATCH', `/api/v1/projects/${k.shopId}`, {
+      wallets: { BTC: { key: zpub } },
+    });
     expect(patch.status).toBe(200);
     const first = await create({ payment_currency: 'BTC', test_mode: false });
     expect(first.status).toBe(201);
     expect(first.body.test_mode).toBe(false);
     expect(first.body.quote.address).toBe('bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu');
-    expect(first.body.quote.payment_uri).toMatch(/^bitcoin:bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu\?amount=0\.00166667/);
+    expect(first.body.quote.payment_uri).toMatch(
+      /^bitcoin:bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu\?amount=0\.00166667/,
+    );
     const second = await create({ payment_currency: 'BTC', test_mode: false });
     expect(second.body.quote.address).toBe('bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g');
     const sim = await pay(first.body.id);
