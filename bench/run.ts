@@ -4,9 +4,11 @@ import { benchPayPage } from './pay-page.js';
 import { benchEvm } from './evm-scan.js';
 import { benchCallbacks } from './callbacks-deliver.js';
 import { benchTron } from './tron-scan.js';
+import { benchUtxo } from './utxo-match.js';
 
 const benches: [string, () => Promise<Record<string, string | number>>][] = [
   ['invoice core', benchCore],
+  ['UTXO matching (1,000,000 watched scripts)', benchUtxo],
   ['payment page', benchPayPage],
   ['EVM scan (anvil)', benchEvm],
   ['callbacks', benchCallbacks],

@@ -223,6 +223,11 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       logger,
       metrics,
       trustProxy: config.TRUST_PROXY,
+      blockNotify: (chain) => {
+        const w = watchers.find((x) => x.chain === chain);
+        w?.notifyBlock?.();
+        return w !== undefined;
+      },
       extraRoutes: [(a) => webhookRoutes(a, { webhooks })],
       readinessDetails: async () => ({
         ...(rates instanceof RateAggregator ? { rates: ratesReady(rates) } : {}),

@@ -12,6 +12,7 @@ import { cryptoCurrency, CRYPTO_CURRENCIES } from './domain/currencies.js';
 import { chainCursorStore } from './store/chain-cursor-repository.js';
 import type { Store } from './store/database.js';
 import { leaderLock, type LeaderLock } from './store/leader-lock.js';
+import { unconfirmedTxids } from './store/payment-repository.js';
 
 /** TRC-20 contracts: the catalog's mainnet defaults, overridden by TRON_TOKEN_CONTRACTS. */
 export function tronTokenContracts(overrides: string | undefined): Record<string, string> {
@@ -59,6 +60,8 @@ export function buildWatchers(
         chain,
         currency: chain,
         rpc,
+        network: config[`${chain}_NETWORK`],
+        unconfirmedTransactions: () => unconfirmedTxids(deps.store.db, chain),
         logger: deps.logger.child({ chain }),
       }),
     );
@@ -144,6 +147,11 @@ export class LeaderElectedWatcher implements ChainWatcher {
 
   health(): WatcherHealth {
     return this.leading ? this.inner.health() : { ...this.inner.health(), running: false };
+  }
+
+  /** A node announced a new block (-blocknotify): look now instead of at the next poll. */
+  notifyBlock(): void {
+    if (this.leading) this.inner.notifyBlock?.();
   }
 
   /** True while this process is the chain's watcher. */

@@ -19,6 +19,8 @@ export interface ServerOptions extends ApiV1Options {
   /** Other faces (CryptoCloud, payment page, ...) registered at the root. */
   readonly faces?: ((app: FastifyInstance) => Promise<void>)[];
   readonly trustProxy?: boolean;
+  /** `-blocknotify` hook: wakes the chain's watcher; false for an unknown chain. */
+  readonly blockNotify?: (chain: string) => boolean;
 }
 
 export const BODY_LIMIT = 64 * 1024;
@@ -68,6 +70,26 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
       reply.header('content-type', registry.contentType).send(await registry.metrics()),
     );
   }
+  // Nodes call this from -blocknotify; only from this machine, and it only wakes a watcher.
+  app.post<{ Params: { chain: string } }>(
+    '/internal/blocknotify/:chain',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      const ip = req.socket.remoteAddress ?? '';
+      if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(ip))
+        return reply
+          .status(403)
+          .send({ error: { code: 'unauthorized', message: 'loopback only' } });
+      const known = opts.blockNotify?.(req.params.chain.toUpperCase()) ?? false;
+      return reply
+        .status(known ? 202 : 404)
+        .send(
+          known
+            ? { status: 'woken' }
+            : { error: { code: 'not_found', message: 'no watcher for that chain' } },
+        );
+    },
+  );
   await apiV1(app, ctx, opts);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   for (const face of opts.faces ?? []) await face(app);

@@ -74,3 +74,16 @@ export function paymentRepository(db: Kysely<Database>): UnitOfWork['payments'] 
     },
   };
 }
+
+/** Txids of payments still in the mempool on `chain`, so a watcher can tell which vanished while it was down. */
+export async function unconfirmedTxids(db: Kysely<Database>, chain: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('payments')
+    .select('txid')
+    .distinct()
+    .where('chain', '=', chain)
+    .where('block_height', 'is', null)
+    .where('dropped', '=', 0)
+    .execute();
+  return rows.map((r) => r.txid);
+}

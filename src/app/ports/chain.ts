@@ -102,6 +102,8 @@ export interface ChainWatcher {
   start(): Promise<void>;
   stop(): Promise<void>;
   health(): WatcherHealth;
+  /** The node announced a new block; watchers that poll may look at once. */
+  notifyBlock?(): void;
 }
 
 export interface WatcherHealth {

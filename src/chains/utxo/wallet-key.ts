@@ -4,6 +4,10 @@
  * (`wpkh(...)`, `sh(wpkh(...))`, `pkh(...)`, with optional key origin and
  * checksum), into the node whose children are the receive addresses.
  *
+ * Receive addresses are the children 0/i of the key, as wallets (and BTCPay
+ * Server) derive them below the account key they export; an Electrum root
+ * xpub (depth 0) works the same way.
+ *
  * A plain xpub/tpub/Ltub says nothing about the script, so like BTCPay Server
  * Kassa pays it with native SegWit (P2WPKH) unless told otherwise: a
  * BTCPay-style suffix `-[p2sh]` (P2SH-P2WPKH) or `-[legacy]` (P2PKH), or the
@@ -15,7 +19,12 @@ import { createBase58check } from '@scure/base';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { NetworkName } from '../../app/ports/chain.js';
 import { descriptorChecksum } from './descriptor-checksum.js';
-import { EXTENDED_KEY_VERSIONS, type ScriptType, type UtxoChain } from './networks.js';
+import {
+  EXTENDED_KEY_VERSIONS,
+  type ExtendedKeyVersion,
+  type ScriptType,
+  type UtxoChain,
+} from './networks.js';
 
 const base58check = createBase58check(sha256);
 
@@ -57,11 +66,6 @@ export function parseWalletKey(text: string, preferred?: ScriptType): WalletKey 
     }
   }
   const { hd, version } = decodeExtendedKey(body);
-  if (hd.depth === 0) {
-    throw new WalletKeyError(
-      "this is a master key; use the account-level extended public key (e.g. m/84'/0'/0') that your wallet exports",
-    );
-  }
   if (version.scriptType && suffixType && suffixType !== version.scriptType) {
     throw new WalletKeyError(
       `a ${version.prefix} key is ${version.scriptType}; the suffix asks for ${suffixType}`,
@@ -76,10 +80,7 @@ export function parseWalletKey(text: string, preferred?: ScriptType): WalletKey 
   };
 }
 
-function decodeExtendedKey(text: string): {
-  hd: HDKey;
-  version: NonNullable<ReturnType<typeof EXTENDED_KEY_VERSIONS.get>>;
-} {
+function decodeExtendedKey(text: string): { hd: HDKey; version: ExtendedKeyVersion } {
   let bytes: Uint8Array;
   try {
     bytes = base58check.decode(text);

@@ -175,11 +175,10 @@ describe('Litecoin keys', () => {
 describe('key validation', () => {
   const root = HDKey.fromMasterSeed(seedOf(ABANDON));
 
-  it('rejects private keys, master keys, garbage, hardened or non-ranged descriptors and bad checksums', () => {
+  it('rejects private keys, garbage, hardened or non-ranged descriptors and bad checksums', () => {
     const account = root.derive("m/84'/0'/0'");
     const cases: [string, RegExp][] = [
       [account.privateExtendedKey, /private key/],
-      [root.publicExtendedKey, /master key/],
       ['xpub123', /not an extended public key/],
       [`wpkh(${account.publicExtendedKey}/0h/*)`, /hardened/],
       [`wpkh(${account.publicExtendedKey}/0/1)`, /must end in \/\*/],
@@ -190,10 +189,11 @@ describe('key validation', () => {
       expect(() => utxoFamily.validateKey(key, BTC, 'mainnet'), key).toThrow(message);
   });
 
-  it('accepts the account keys a wallet exports', () => {
+  it('accepts the account keys a wallet exports, including Electrum root xpubs (receive path 0/i)', () => {
     expect(() =>
       utxoFamily.validateKey(root.derive("m/84'/0'/0'").publicExtendedKey, BTC, 'mainnet'),
     ).not.toThrow();
+    expect(() => utxoFamily.validateKey(root.publicExtendedKey, BTC, 'mainnet')).not.toThrow();
   });
 
   it('computes the descriptor checksum published in Bitcoin Core descriptors.md', () => {

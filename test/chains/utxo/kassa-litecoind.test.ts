@@ -314,6 +314,13 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
     expect(after.received_unconfirmed_units).toBe('0');
   });
 
+  it('wakes the LTC watcher from the -blocknotify hook, only for chains it watches', async () => {
+    const woken = await fetch(`${kassa.url}/internal/blocknotify/LTC`, { method: 'POST' });
+    expect(woken.status).toBe(202);
+    const unknown = await fetch(`${kassa.url}/internal/blocknotify/DOGE`, { method: 'POST' });
+    expect(unknown.status).toBe(404);
+  });
+
   it('misses nothing mined while Kassa was stopped, resuming from its cursor', async () => {
     const inv = await createInvoice();
     await shutdown();
