@@ -3,6 +3,7 @@
  * route on the same machine (each server in its own process, loaded by
  * autocannon from this one), and the server's resident memory after 10,000 invoices.
  */
+import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,7 +33,9 @@ export async function benchCore(): Promise<Record<string, string | number>> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-bench-'));
   const apiKey = 'kassa_bench_key_0123456789abcdef';
   const shopId = 'benchshop';
-  const kassa = await startProcess('src/cli/main.ts', ['start'], {
+  // Measured as `npm start` runs it: the compiled build under plain node.
+  execSync('npm run --silent build', { stdio: 'ignore' });
+  const kassa = await startProcess('dist/cli/main.js', ['start'], {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     KASSA_DEMO_API_KEY: apiKey,
