@@ -87,6 +87,39 @@ describe('kassa CLI', () => {
     expect(u.err).toContain('DATABASE_URL');
   });
 
+  it('prints the address Kassa would hand out, for each chain family', async () => {
+    const zpub =
+      'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
+    // Account xpub (m/44'/60'/0') of the well-known development mnemonic "test ... junk".
+    const devXpub =
+      'xpub6Ce9NcJvTk36xtLSrJLZqE7wtgA5deCeYs7rSQtreh4cj6ByPtrg9sD7V2FNFLPnf8heNP3FGkeV9qwfzvZNSd54JoNXVsXFYSYwHsnJxqP';
+    const btc = await kassa(['address', '--currency', 'BTC', '--key', zpub, '--index', '0']);
+    expect(btc.out.trim()).toBe('bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu');
+    const eth = await kassa([
+      'address',
+      '--currency',
+      'USDT_ERC20',
+      '--key',
+      devXpub,
+      '--index',
+      '0',
+    ]);
+    expect(eth.out.trim()).toBe('0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266');
+    const tron = await kassa(['address', '--currency', 'TRX', '--key', devXpub, '--index', '0']);
+    expect(tron.out.trim()).toMatch(/^T[1-9A-HJ-NP-Za-km-z]{33}$/);
+    const bad = await kassa([
+      'address',
+      '--currency',
+      'BTC',
+      '--key',
+      'not-a-key-at-all',
+      '--index',
+      '0',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.err.length).toBeGreaterThan(0);
+  });
+
   it('refuses an unknown currency and a bad index for address', async () => {
     const r = await kassa(['address', '--currency', 'DOGE', '--key', 'xpub', '--index', '0']);
     expect(r.code).toBe(2);
