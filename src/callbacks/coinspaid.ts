@@ -10,7 +10,7 @@ import {
   type CallbackFormat,
   type EventData,
 } from './format.js';
-import { coinsPaidStatus } from './vocabulary.js';
+import { coinsPaidStatus } from '../domain/status-vocabulary.js';
 
 /** The invoice as CoinsPaid names it; amounts are exact decimal strings. */
 export function coinsPaidInvoice(type: string, data: EventData): Record<string, unknown> {

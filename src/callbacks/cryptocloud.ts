@@ -8,7 +8,7 @@ import { SignJWT } from 'jose';
 import type { InvoiceView } from '../app/invoice-view.js';
 import { cryptoCurrency } from '../domain/currencies.js';
 import { JSON_HEADERS, TEST_EVENT_TYPE, type CallbackFormat, type EventData } from './format.js';
-import { cryptoCloudStatus } from './vocabulary.js';
+import { cryptoCloudStatus } from '../domain/status-vocabulary.js';
 
 const POSTBACK_STATUSES = new Set(['paid', 'partial', 'overpaid']);
 const TOKEN_LIFETIME_SECONDS = 300;

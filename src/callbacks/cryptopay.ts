@@ -12,7 +12,7 @@ import {
   type CallbackFormat,
   type EventData,
 } from './format.js';
-import { cryptopayStatus } from './vocabulary.js';
+import { cryptopayStatus } from '../domain/status-vocabulary.js';
 
 const EVENT_NAMES: Record<string, string> = {
   'payment.seen': 'transaction_created',

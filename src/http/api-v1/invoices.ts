@@ -4,18 +4,20 @@ import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../app/context.js';
 import { paymentView } from '../../app/invoice-view.js';
 import {
-  cancelInvoice,
   chooseCurrency,
-  completeInvoice,
   createInvoice,
   findInvoice,
   invoiceDetails,
   invoiceEvents,
   invoicePayments,
-  invoiceRefunds,
   listInvoices,
-  recordRefund,
 } from '../../app/invoices.js';
+import {
+  cancelInvoice,
+  completeInvoice,
+  invoiceRefunds,
+  recordRefund,
+} from '../../app/decisions.js';
 import { confirmTestPayment, recordTestPayment } from '../../app/payments.js';
 import { invalid } from '../../domain/errors.js';
 import { INVOICE_STATUSES, type InvoiceStatus } from '../../domain/invoice-status.js';

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../app/context.js';
 import type { InvoiceView } from '../../app/invoice-view.js';
-import { cryptoCloudStatus } from '../../callbacks/vocabulary.js';
+import { cryptoCloudStatus } from '../../domain/status-vocabulary.js';
 import { cryptoCurrency, type CryptoCurrency } from '../../domain/currencies.js';
 import {
   formatDecimal,

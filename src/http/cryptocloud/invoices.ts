@@ -1,13 +1,8 @@
 /** POST /v2/invoice/merchant/info, /canceled, /list, /statistics. */
 import type { FastifyInstance } from 'fastify';
-import {
-  cancelInvoice,
-  countInvoices,
-  findInvoice,
-  invoiceDetails,
-  listInvoices,
-} from '../../app/invoices.js';
-import { cryptoCloudStatus } from '../../callbacks/vocabulary.js';
+import { countInvoices, findInvoice, invoiceDetails, listInvoices } from '../../app/invoices.js';
+import { cancelInvoice } from '../../app/decisions.js';
+import { cryptoCloudStatus } from '../../domain/status-vocabulary.js';
 import { KassaError } from '../../domain/errors.js';
 import { formatDecimal, parseDecimal, rescale } from '../../domain/money.js';
 import { bodyOf, formatContext, success, type RouteDeps } from './context.js';

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findInvoice } from '../../app/invoices.js';
-import { cryptoCloudStatus } from '../../callbacks/vocabulary.js';
+import { cryptoCloudStatus } from '../../domain/status-vocabulary.js';
 import { KassaError } from '../../domain/errors.js';
 import { stringifyExact } from './body.js';
 import { bodyOf, type RouteDeps } from './context.js';

@@ -7,7 +7,8 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context.js';
-import { chooseCurrency, requestRefund } from '../../app/invoices.js';
+import { chooseCurrency } from '../../app/invoices.js';
+import { requestRefund } from '../../app/decisions.js';
 import { KassaError } from '../../domain/errors.js';
 import { assetAt } from '../assets/index.js';
 import { toErrorBody } from '../errors.js';

@@ -5,13 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../app/context.js';
 import type { InvoiceView } from '../../app/invoice-view.js';
-import {
-  findInvoice,
-  invoiceDetails,
-  invoicePayments,
-  invoiceRefunds,
-  projectOf,
-} from '../../app/invoices.js';
+import { findInvoice, invoiceDetails, invoicePayments, projectOf } from '../../app/invoices.js';
+import { invoiceRefunds } from '../../app/decisions.js';
 import { payableCurrencies } from '../../app/quotes.js';
 import { cryptoCurrency, type CryptoCurrency } from '../../domain/currencies.js';
 import { notFound } from '../../domain/errors.js';

@@ -5,7 +5,7 @@ import {
   cryptoCloudStatus,
   cryptopayStatus,
   type InvoiceState,
-} from '../../src/callbacks/vocabulary.js';
+} from '../../src/domain/status-vocabulary.js';
 
 const s = (
   status: string,
