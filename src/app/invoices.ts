@@ -14,6 +14,7 @@ import type {
   Payment,
   Quote,
 } from '../domain/invoice.js';
+import { openInvoice } from '../domain/invoice.js';
 import { InvalidAmount, isZero, parseDecimal, formatDecimal } from '../domain/money.js';
 import type { Project } from '../domain/project.js';
 import type { AppContext } from './context.js';
@@ -134,7 +135,7 @@ export async function createInvoice(
     input.expiresInSeconds === null
       ? null
       : now + (input.expiresInSeconds ?? DEFAULT_TIME_TO_PAY_SECONDS) * 1000;
-  const draft: Invoice = {
+  const draft = openInvoice({
     id: newInvoiceId(),
     shortId: shortId(),
     projectId: project.id,
@@ -150,17 +151,8 @@ export async function createInvoice(
     locale: input.locale ?? 'en',
     metadata: input.metadata ?? null,
     lockedRates: null,
-    status: 'created',
-    context: null,
-    resolution: null,
-    manualResolution: null,
-    cancelledAt: null,
     createdAt: now,
-    updatedAt: now,
-    receivedConfirmed: 0n,
-    receivedUnconfirmed: 0n,
-    watchUntil: null,
-  };
+  });
   const payable = payableCurrencies(ctx, project, draft);
   const preselected = input.paymentCurrency?.toUpperCase();
   if (preselected !== undefined) {

@@ -11,6 +11,7 @@ import { newId } from './ids.js';
 import type { InvoiceView } from './invoice-view.js';
 import type { ObservedTransfer, PaymentLedger, WatchList } from './ports/chain.js';
 import type { UnitOfWork } from './ports/store.js';
+import { paymentFromTransfer } from './transfer-payment.js';
 import { settle, type PendingEvent } from './settle.js';
 import { recordStaticTransfer } from './static-wallets.js';
 import { viewOf } from './views.js';
@@ -55,22 +56,7 @@ export class PaymentRecorder implements PaymentLedger {
       const quote = await this.quoteFor(uow, t);
       // No quote: maybe a CryptoCloud static wallet's address, where every payment makes its own invoice.
       if (!quote) return recordStaticTransfer(this.ctx, uow, t);
-      const payment: Payment = {
-        id: newId('pay', now),
-        invoiceId: quote.invoiceId,
-        quoteId: quote.id,
-        chain: t.chain,
-        txid: t.txid,
-        outputIndex: t.index,
-        address: quote.address,
-        amount: t.amount,
-        blockHash: t.blockHash,
-        blockHeight: t.blockHeight,
-        confirmations: t.blockHeight === null ? 0 : 1,
-        dropped: false,
-        rbf: t.rbf ?? false,
-        firstSeenAt: now,
-      };
+      const payment = paymentFromTransfer(t, quote, now);
       if (!(await uow.payments.insertIfNew(payment))) return null;
       // A payment to an earlier quote's address makes that quote the one that counts.
       const active = await uow.quotes.active(quote.invoiceId);

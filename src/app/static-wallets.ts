@@ -9,7 +9,7 @@ import {
   type CryptoCurrency,
 } from '../domain/currencies.js';
 import { invalid, KassaError } from '../domain/errors.js';
-import type { Invoice, Payment, Quote } from '../domain/invoice.js';
+import { openInvoice, type Quote } from '../domain/invoice.js';
 import { formatUnits } from '../domain/money.js';
 import type { Project } from '../domain/project.js';
 import type { AppContext } from './context.js';
@@ -20,6 +20,7 @@ import type { Clock } from './ports/clock.js';
 import type { StaticWallet, StaticWalletStore } from './ports/static-wallets.js';
 import type { InvoiceStore, UnitOfWork } from './ports/store.js';
 import { payableCurrencies } from './quotes.js';
+import { paymentFromTransfer } from './transfer-payment.js';
 import { settle, type PendingEvent } from './settle.js';
 import { addressKey, MemoryWatchList } from './watch-list.js';
 
@@ -171,7 +172,7 @@ export class StaticWallets {
     if (!project) return null;
     const now = this.ctx.clock.now();
     const amount = formatUnits(t.amount, currency.decimals);
-    const invoice: Invoice = {
+    const invoice = openInvoice({
       id: invoiceId(),
       shortId: shortId(),
       projectId: w.projectId,
@@ -187,17 +188,8 @@ export class StaticWallets {
       locale: 'en',
       metadata: { [STATIC_WALLET_KEY]: w.id, [IDENTIFY_KEY]: w.identify },
       lockedRates: null,
-      status: 'created',
-      context: null,
-      resolution: null,
-      manualResolution: null,
-      cancelledAt: null,
       createdAt: now,
-      updatedAt: now,
-      receivedConfirmed: 0n,
-      receivedUnconfirmed: 0n,
-      watchUntil: null,
-    };
+    });
     const quote: Quote = {
       id: newId('quo', now),
       invoiceId: invoice.id,
@@ -213,22 +205,7 @@ export class StaticWallets {
         project.confirmations[currency.code] ?? DEFAULT_CONFIRMATIONS[currency.chain],
       active: true,
     };
-    const payment: Payment = {
-      id: newId('pay', now),
-      invoiceId: invoice.id,
-      quoteId: quote.id,
-      chain: t.chain,
-      txid: t.txid,
-      outputIndex: t.index,
-      address: w.address,
-      amount: t.amount,
-      blockHash: t.blockHash,
-      blockHeight: t.blockHeight,
-      confirmations: t.blockHeight === null ? 0 : 1,
-      dropped: false,
-      rbf: t.rbf ?? false,
-      firstSeenAt: now,
-    };
+    const payment = paymentFromTransfer(t, quote, now);
     await uow.invoices.insert(invoice);
     await uow.quotes.insert(quote);
     // The ledger checked the key before handing over; a clash here means a concurrent writer won.

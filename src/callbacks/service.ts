@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../app/ports/clock.js';
 import { invalid, invalidState, notFound } from '../domain/errors.js';
 import {
+  blankDelivery,
   newId,
   withCallbackTables,
   type CallbackDb,
@@ -306,27 +307,4 @@ export class WebhookService {
     const { account_id: _owner, ...row } = d;
     return row;
   }
-}
-
-function blankDelivery(
-  now: number,
-): Omit<
-  DeliveriesTable,
-  'id' | 'event_id' | 'event_type' | 'endpoint_id' | 'project_id' | 'invoice_id'
-> {
-  return {
-    status: 'pending',
-    attempts: 0,
-    next_attempt_at: now,
-    test_data: null,
-    redelivery_of: null,
-    last_attempt_at: null,
-    last_response_code: null,
-    last_response_excerpt: null,
-    last_error: null,
-    last_duration_ms: null,
-    delivered_at: null,
-    created_at: now,
-    updated_at: now,
-  };
 }

@@ -36,6 +36,36 @@ export interface Invoice {
   readonly watchUntil: number | null;
 }
 
+/** What a new invoice is made of; its state starts empty. */
+export type InvoiceTerms = Omit<
+  Invoice,
+  | 'status'
+  | 'context'
+  | 'resolution'
+  | 'manualResolution'
+  | 'cancelledAt'
+  | 'updatedAt'
+  | 'receivedConfirmed'
+  | 'receivedUnconfirmed'
+  | 'watchUntil'
+>;
+
+/** A new invoice: open, nothing received, nothing decided. */
+export function openInvoice(terms: InvoiceTerms): Invoice {
+  return {
+    ...terms,
+    status: 'created',
+    context: null,
+    resolution: null,
+    manualResolution: null,
+    cancelledAt: null,
+    updatedAt: terms.createdAt,
+    receivedConfirmed: 0n,
+    receivedUnconfirmed: 0n,
+    watchUntil: null,
+  };
+}
+
 export interface LockedRate {
   readonly rate: string;
   readonly source: string;

@@ -26,6 +26,30 @@ export interface CallbackEndpointsTable {
   updated_at: number;
 }
 
+/** A new, pending delivery's bookkeeping fields, due at `now`. */
+export function blankDelivery(
+  now: number,
+): Omit<
+  DeliveriesTable,
+  'id' | 'event_id' | 'event_type' | 'endpoint_id' | 'project_id' | 'invoice_id'
+> {
+  return {
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: now,
+    test_data: null,
+    redelivery_of: null,
+    last_attempt_at: null,
+    last_response_code: null,
+    last_response_excerpt: null,
+    last_error: null,
+    last_duration_ms: null,
+    delivered_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 
 export interface DeliveriesTable {

@@ -5,7 +5,12 @@
 import type { Kysely } from 'kysely';
 import { callbackFormat } from '../callbacks/formats.js';
 import { STATE_EVENT_TYPES, type EventData } from '../callbacks/format.js';
-import { newId, type CallbackTables, type DeliveriesTable } from './deliveries-repository.js';
+import {
+  blankDelivery,
+  newId,
+  type CallbackTables,
+  type DeliveriesTable,
+} from './deliveries-repository.js';
 import type { Database, EventsTable } from './schema.js';
 
 const INSERT_CHUNK = 100;
@@ -52,19 +57,7 @@ export async function enqueueDeliveries(
         endpoint_id: ep.id,
         project_id: ep.project_id,
         invoice_id: e.invoice_id,
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: e.created_at,
-        test_data: null,
-        redelivery_of: null,
-        last_attempt_at: null,
-        last_response_code: null,
-        last_response_excerpt: null,
-        last_error: null,
-        last_duration_ms: null,
-        delivered_at: null,
-        created_at: e.created_at,
-        updated_at: e.created_at,
+        ...blankDelivery(e.created_at),
       });
   }
   for (let i = 0; i < rows.length; i += INSERT_CHUNK)
