@@ -48,7 +48,7 @@ describe('status vocabulary', () => {
       s('partial', 'underpaid'),
       'partial',
       { status: 'unresolved', status_context: 'underpaid' },
-      { status: 'failed', error: 'underpaid' },
+      { status: 'failed', error: 'Timer expired. User paid less than requested.' },
     ],
     [
       'paid',
@@ -68,7 +68,7 @@ describe('status vocabulary', () => {
       'overpaid, completed by rule',
       s('overpaid', 'overpaid', 'completed'),
       'overpaid',
-      { status: 'completed', status_context: null },
+      { status: 'completed', status_context: 'overpaid' },
       { status: 'confirmed', error: '' },
     ],
     [
@@ -77,28 +77,28 @@ describe('status vocabulary', () => {
       // Not paid until the merchant decides: the postback waits for that too.
       'partial',
       { status: 'unresolved', status_context: 'paid_late' },
-      { status: 'failed', error: 'expired' },
+      { status: 'failed', error: 'Timer expired. User paid after the timer.' },
     ],
     [
       'paid late, short',
       s('partial', 'paid_late'),
       'partial',
       { status: 'unresolved', status_context: 'paid_late' },
-      { status: 'failed', error: 'expired' },
+      { status: 'failed', error: 'Timer expired. User paid after the timer.' },
     ],
     [
       'canceled by the timer',
       s('canceled'),
       'canceled',
       { status: 'cancelled', status_context: null },
-      { status: 'failed', error: 'Timer expired' },
+      { status: 'failed', error: 'Timer expired. User not paid.' },
     ],
     [
       'canceled by the merchant',
       s('canceled', null, null, '2026-01-01T00:00:00.000Z'),
       'canceled',
       { status: 'cancelled', status_context: null },
-      { status: 'failed', error: 'Cancelled' },
+      { status: 'failed', error: 'Cancelled by customer' },
     ],
     [
       'refunded',
@@ -110,6 +110,30 @@ describe('status vocabulary', () => {
     [
       'underpaid, completed by the merchant',
       s('partial', 'underpaid', 'completed'),
+      'paid',
+      { status: 'completed', status_context: 'underpaid' },
+      { status: 'confirmed', error: '' },
+    ],
+    [
+      'paid late, completed by rule',
+      s('paid', 'paid_late', 'completed'),
+      'paid',
+      { status: 'completed', status_context: 'paid_late' },
+      { status: 'confirmed', error: '' },
+    ],
+    [
+      'unconfirmed for a day',
+      s('pending', 'unconfirmed'),
+      'created',
+      { status: 'unresolved', status_context: 'unconfirmed' },
+      {
+        status: 'failed',
+        error: 'Timer expired. Transactions were in status processing too long.',
+      },
+    ],
+    [
+      'unconfirmed for a day, completed by the merchant',
+      s('paid', 'unconfirmed', 'completed'),
       'paid',
       { status: 'completed', status_context: null },
       { status: 'confirmed', error: '' },
