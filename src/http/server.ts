@@ -1,11 +1,13 @@
 /** The Fastify server: every face, health, metrics and API docs. */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { parse as parseQuery } from 'node:querystring';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import type { AppContext } from '../app/context.js';
 import { apiV1, type ApiV1Options } from './api-v1/index.js';
+import { checkFormFields, parseJsonBody, type Tree } from './body-safety.js';
 import { nativeErrorHandler } from './errors.js';
 import type { Registry } from 'prom-client';
 
@@ -36,7 +38,19 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
     forceCloseConnections: 'idle',
   }) as unknown as FastifyInstance;
   app.setErrorHandler(nativeErrorHandler);
-  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+  // Bodies become null-prototype objects without prototype keys, on every face (CryptoCloud has its own).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (e) {
+      done(e as Error);
+    }
+  });
+  await app.register(formbody, {
+    bodyLimit: BODY_LIMIT,
+    parser: (text: string) => checkFormFields(parseQuery(text) as Tree),
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
