@@ -1,8 +1,8 @@
 /**
  * Request bodies of the Cryptopay- and CoinsPaid-compatible faces: JSON whose
- * numbers keep their source text (amounts never pass through a float), every
- * object without a prototype, and keys that could reach one refused outright.
- * The raw text is kept on the request: both providers sign the bytes as sent.
+ * numbers keep their source text (amounts never pass through a float), parsed
+ * by the same safe parser as CryptoCloud's (null prototypes, prototype keys
+ * refused, depth bounded). The raw text is kept on the request: both providers sign the bytes as sent.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseExactJson, RawNumber } from './cryptocloud/body.js';
@@ -15,38 +15,16 @@ declare module 'fastify' {
   }
 }
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** A body that names a prototype key; answered with a 400 in the face's own error shape. */
-export class ForbiddenKeyError extends Error {
-  constructor(readonly key: string) {
-    super(`key "${key}" is not allowed`);
-    this.name = 'ForbiddenKeyError';
-  }
-}
-
-function detach(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(detach);
-  if (v && typeof v === 'object' && !(v instanceof RawNumber)) {
-    const out = Object.create(null) as Record<string, unknown>;
-    for (const [k, val] of Object.entries(v)) out[k] = detach(val);
-    return out;
-  }
-  return v;
-}
-
-/** Exact JSON with null-prototype objects; an empty body is an empty object. */
+/** Exact JSON into null-prototype objects, prototype keys refused (see body-safety.ts). */
 export function parseProviderJson(text: string): unknown {
-  if (text.trim() === '') return Object.create(null);
-  // JSON.parse makes "__proto__" an own key, so the check sees it before anything is copied.
-  JSON.parse(text, (key, value: unknown) => {
-    if (FORBIDDEN_KEYS.has(key)) throw new ForbiddenKeyError(key);
-    return value;
-  });
-  return detach(parseExactJson(text));
+  return parseExactJson(text);
 }
 
-/** Replaces the scope's parsers: every content type is read as JSON and its text kept. */
+/**
+ * Replaces the scope's parsers: every content type is kept as text, and parsed
+ * only by `parseSignedBody` once the request's signature holds, so an unsigned
+ * caller learns nothing about how its body would be read.
+ */
 export function providerBodyParser(scope: FastifyInstance): void {
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser(
@@ -57,15 +35,15 @@ export function providerBodyParser(scope: FastifyInstance): void {
       body: string | Buffer,
       done: (err: Error | null, body?: unknown) => void,
     ) => {
-      const text = typeof body === 'string' ? body : body.toString('utf8');
-      req.rawBody = text;
-      try {
-        done(null, parseProviderJson(text));
-      } catch (e) {
-        done(e instanceof Error ? e : new SyntaxError(String(e)));
-      }
+      req.rawBody = typeof body === 'string' ? body : body.toString('utf8');
+      done(null, undefined);
     },
   );
+}
+
+/** After authentication: the kept text as exact, prototype-safe JSON. */
+export async function parseSignedBody(req: FastifyRequest): Promise<void> {
+  req.body = req.rawBody === undefined ? undefined : parseProviderJson(req.rawBody);
 }
 
 /** The parsed body as a field map (null-prototype); anything but an object is refused by callers. */

@@ -186,7 +186,7 @@ describe('CoinsPaid request signing and bad input', () => {
         'url_success',
       ],
       [undefined, '{"timer": false, "__proto__": {"polluted": 1}}', '__proto__'],
-      [undefined, '{"timer": false, "constructor": {"prototype": {"x": 1}}}', 'prototype'],
+      [undefined, '{"timer": false, "constructor": {"prototype": {"x": 1}}}', 'constructor'],
       [undefined, '{"timer": ', 'request'],
       [undefined, '[1,2]', 'request'],
     ];

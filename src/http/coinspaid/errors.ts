@@ -6,7 +6,6 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KassaError } from '../../domain/errors.js';
-import { ForbiddenKeyError } from '../provider-body.js';
 
 export class CoinsPaidError extends Error {
   constructor(
@@ -26,7 +25,6 @@ export const cpsNotFound = () =>
 
 function fromError(err: unknown): CoinsPaidError {
   if (err instanceof CoinsPaidError) return err;
-  if (err instanceof ForbiddenKeyError) return cpsInvalid(err.key, err.message);
   if (err instanceof KassaError) {
     if (err.code === 'not_found') return cpsNotFound();
     return cpsInvalid(err.field?.replace(/\[.*$/, '') ?? 'request', err.message);

@@ -5,7 +5,7 @@
  * shapes. Not part of the native OpenAPI.
  */
 import type { Face } from '../face.js';
-import { providerBodyParser } from '../provider-body.js';
+import { parseSignedBody, providerBodyParser } from '../provider-body.js';
 import { processingAuth } from './auth.js';
 import { coinsPaidErrorHandler } from './errors.js';
 import { invoiceRoutes } from './invoices.js';
@@ -15,8 +15,9 @@ export function coinsPaidFace(signingKey: Uint8Array): Face {
     await app.register(async (scope) => {
       providerBodyParser(scope);
       scope.setErrorHandler(coinsPaidErrorHandler);
-      // After parsing: the signature covers the raw body.
+      // The signature covers the raw body; it is read only once the signature holds.
       scope.addHook('preHandler', processingAuth(ctx, signingKey));
+      scope.addHook('preHandler', parseSignedBody);
       invoiceRoutes(scope, ctx);
     });
   };

@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KassaError } from '../../domain/errors.js';
-import { ForbiddenKeyError } from '../provider-body.js';
 
 export interface CryptopayErrorDetail {
   readonly code: string;
@@ -55,10 +54,6 @@ export function errorBody(
 
 function fromError(err: unknown): CryptopayError {
   if (err instanceof CryptopayError) return err;
-  if (err instanceof ForbiddenKeyError)
-    return new CryptopayError(400, 'invalid', 'invalid', [
-      { code: 'forbidden_key', target: err.key, message: err.message },
-    ]);
   if (err instanceof KassaError) {
     const target = err.field;
     switch (err.code) {

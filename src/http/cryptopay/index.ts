@@ -5,7 +5,7 @@
  * request signing and error shape. Not part of the native OpenAPI.
  */
 import type { Face } from '../face.js';
-import { providerBodyParser } from '../provider-body.js';
+import { parseSignedBody, providerBodyParser } from '../provider-body.js';
 import { hmacAuth } from './auth.js';
 import { cryptopayErrorHandler } from './errors.js';
 import { invoiceRoutes } from './invoices.js';
@@ -17,8 +17,9 @@ export function cryptopayFace(signingKey: Uint8Array): Face {
     await app.register(async (scope) => {
       providerBodyParser(scope);
       scope.setErrorHandler(cryptopayErrorHandler);
-      // After parsing: the signature covers the body's MD5.
+      // The signature covers the raw body; it is read only once the signature holds.
       scope.addHook('preHandler', hmacAuth(ctx, signingKey));
+      scope.addHook('preHandler', parseSignedBody);
       invoiceRoutes(scope, ctx);
       refundRoutes(scope, ctx);
       rateRoutes(scope, ctx);
