@@ -66,6 +66,11 @@ export interface CallbackFormat {
   readonly defaultEvents: readonly string[];
   /** Whether this event, given its data, makes a callback in this format at all. */
   wants(event: { type: string; data: EventData }): boolean;
+  /**
+   * At most one callback per invoice and endpoint (retries and redeliveries aside):
+   * once an endpoint has one the format wanted, later events of that invoice send nothing.
+   */
+  readonly oncePerInvoice?: boolean;
   render(event: OutgoingEvent, ctx: SigningContext): Promise<RenderedRequest>;
 }
 

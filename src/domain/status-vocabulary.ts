@@ -13,18 +13,31 @@ export interface InvoiceState {
 
 export type CryptoCloudStatus = 'created' | 'partial' | 'paid' | 'overpaid' | 'canceled';
 
+/**
+ * Paid in CryptoCloud's sense: native `paid` or `overpaid`, or an unresolved
+ * invoice the merchant or a rule completed. A late payment waits for that
+ * decision and a refund undoes it. Shop handlers mark the order paid on the
+ * postback, so it is sent exactly when this holds, and `info` says paid
+ * exactly when it holds.
+ */
+export function isCryptoCloudPaid(s: InvoiceState): boolean {
+  if (s.status === 'refunded' || s.resolution === 'refunded') return false;
+  if (s.resolution === 'completed') return true;
+  return (s.status === 'paid' || s.status === 'overpaid') && s.context !== 'paid_late';
+}
+
 /** CryptoCloud has no pending state and no "unresolved": it names invoices by amount. */
 export function cryptoCloudStatus(s: InvoiceState): CryptoCloudStatus {
+  if (s.status === 'refunded' || s.resolution === 'refunded') return 'canceled';
   // CryptoCloud itself reports an accepted overpayment as "overpaid", a final success state.
-  if (s.status === 'overpaid') return 'overpaid';
-  if (s.resolution === 'completed') return 'paid';
+  if (isCryptoCloudPaid(s)) return s.status === 'overpaid' ? 'overpaid' : 'paid';
+  // Covered but late counts as partial: money arrived, the order waits for the merchant's decision.
   switch (s.status) {
-    case 'paid':
-      return 'paid';
     case 'partial':
+    case 'paid':
+    case 'overpaid':
       return 'partial';
     case 'canceled':
-    case 'refunded':
       return 'canceled';
     default:
       return 'created';

@@ -4,6 +4,7 @@ import {
   coinsPaidStatus,
   cryptoCloudStatus,
   cryptopayStatus,
+  isCryptoCloudPaid,
   type InvoiceState,
 } from '../../src/domain/status-vocabulary.js';
 
@@ -73,7 +74,8 @@ describe('status vocabulary', () => {
     [
       'paid late, full amount',
       s('paid', 'paid_late'),
-      'paid',
+      // Not paid until the merchant decides: the postback waits for that too.
+      'partial',
       { status: 'unresolved', status_context: 'paid_late' },
       { status: 'failed', error: 'Timer expired. User paid after the timer.' },
     ],
@@ -145,5 +147,26 @@ describe('status vocabulary', () => {
   it('tells CoinsPaid pending (no confirmation) from processing (confirming)', () => {
     expect(coinsPaidStatus(s('pending'), false).status).toBe('pending');
     expect(coinsPaidStatus(s('pending'), true).status).toBe('processing');
+  });
+
+  it.each([
+    [s('paid'), true],
+    [s('overpaid', 'overpaid'), true],
+    [s('overpaid', 'overpaid', 'completed'), true],
+    [s('paid', 'unconfirmed'), true],
+    [s('paid', 'paid_late', 'completed'), true],
+    [s('partial', 'underpaid', 'completed'), true],
+    [s('pending', 'unconfirmed', 'completed'), true],
+    [s('created'), false],
+    [s('pending'), false],
+    [s('partial'), false],
+    [s('partial', 'underpaid'), false],
+    [s('paid', 'paid_late'), false],
+    [s('overpaid', 'paid_late'), false],
+    [s('canceled'), false],
+    [s('refunded', 'overpaid', 'refunded'), false],
+  ])('says CryptoCloud-paid (postback and info "paid") for %o: %s', (state, paid) => {
+    expect(isCryptoCloudPaid(state)).toBe(paid);
+    expect(['paid', 'overpaid'].includes(cryptoCloudStatus(state))).toBe(paid);
   });
 });
