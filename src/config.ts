@@ -69,6 +69,8 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9_-]{4,64}$/, 'must be 4-64 letters, digits, _ or -')
     .optional(),
   KASSA_ADMIN_TOKEN: z.string().min(20).optional(),
+  /** Derives the Cryptopay/CoinsPaid-style API secrets (32+ bytes, hex or base64); default: DATA_DIR/signing.key. */
+  KASSA_SIGNING_KEY: z.string().min(32).optional(),
   /** Test mode: the built-in test chain and the test-payment endpoint. */
   KASSA_TEST_MODE: bool.default(true),
   /** Late-payment window: addresses stay watched this long after an invoice closes. */
@@ -154,6 +156,7 @@ export const SECRET_SETTINGS = [
   'DATABASE_URL',
   'KASSA_DEMO_API_KEY',
   'KASSA_ADMIN_TOKEN',
+  'KASSA_SIGNING_KEY',
   'SMTP_URL',
   'BTC_RPC_PASSWORD',
   'LTC_RPC_PASSWORD',
