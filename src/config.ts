@@ -29,6 +29,8 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9_-]{4,64}$/, 'must be 4-64 letters, digits, _ or -')
     .optional(),
   KASSA_ADMIN_TOKEN: z.string().min(20).optional(),
+  /** Dashboard sign-in attempts per minute and client address (users also lock after 5 failures). */
+  DASHBOARD_SIGN_INS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   /** Test mode: the built-in test chain and the test-payment endpoint. */
   KASSA_TEST_MODE: bool.default(true),
   /** Late-payment window: addresses stay watched this long after an invoice closes. */
