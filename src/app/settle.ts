@@ -123,6 +123,16 @@ export async function settle(
   }
 
   const view = viewOf(ctx, invoice, quote);
+  const pv = (p: Payment): PaymentView => paymentView(p, quote?.currency ?? '', reqConf);
+  // Provider formats list every transaction and the redirect targets in each callback.
+  const shared = {
+    payments: payments.map(pv),
+    shop: {
+      name: project?.name ?? '',
+      success_url: project?.successUrl ?? null,
+      fail_url: project?.failUrl ?? null,
+    },
+  };
   const events: InvoiceEvent[] = [];
   const add = (type: InvoiceEventType, data: Record<string, unknown>) =>
     events.push({
@@ -130,10 +140,9 @@ export async function settle(
       invoiceId,
       projectId: inv.projectId,
       type,
-      data,
+      data: { ...data, ...shared },
       createdAt: now,
     });
-  const pv = (p: Payment): PaymentView => paymentView(p, quote?.currency ?? '', reqConf);
 
   for (const e of pending)
     add(e.type, { invoice: view, ...(e.payment ? { payment: pv(e.payment) } : {}), ...e.extra });

@@ -1,11 +1,13 @@
 /** The Fastify server: every face, health, metrics and API docs. */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { parse as parseQuery } from 'node:querystring';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import type { AppContext } from '../app/context.js';
 import { apiV1, type ApiV1Options } from './api-v1/index.js';
+import { checkFormFields, parseJsonBody, type Tree } from './body-safety.js';
 import { nativeErrorHandler } from './errors.js';
 import type { Registry } from 'prom-client';
 
@@ -18,25 +20,48 @@ export interface ServerOptions extends ApiV1Options {
   readonly metrics?: Registry;
   /** Other faces (CryptoCloud, payment page, ...) registered at the root. */
   readonly faces?: ((app: FastifyInstance) => Promise<void>)[];
-  readonly trustProxy?: boolean;
+  /** X-Forwarded-For hops to believe: a count from the right, or the proxies' addresses/CIDRs. */
+  readonly trustProxy?: false | number | string[];
   /** `-blocknotify` hook: wakes the chain's watcher; false for an unknown chain. */
   readonly blockNotify?: (chain: string) => boolean;
 }
 
 export const BODY_LIMIT = 64 * 1024;
 
+/**
+ * A hop count believes the nearest N addresses (the socket peer and the hops
+ * it appended); it is safe only when Kassa is reachable through those proxies
+ * alone. Addresses/CIDRs believe only hops added by those proxies.
+ */
+function proxyTrust(trust: false | number | string[]) {
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return trust;
+}
+
 export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: BODY_LIMIT,
-    trustProxy: opts.trustProxy ?? false,
+    trustProxy: proxyTrust(opts.trustProxy ?? false),
     // Unknown fields are refused, not silently dropped; amounts are never coerced from numbers.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }) as unknown as FastifyInstance;
   app.setErrorHandler(nativeErrorHandler);
-  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+  // Bodies become null-prototype objects without prototype keys, on every face (CryptoCloud has its own).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (e) {
+      done(e as Error);
+    }
+  });
+  await app.register(formbody, {
+    bodyLimit: BODY_LIMIT,
+    parser: (text: string) => checkFormFields(parseQuery(text) as Tree),
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -88,3 +88,45 @@ describe('PHP-style form bodies', () => {
     expect(unflattenForm({ uuids: ['A', 'B'] })).toEqual({ uuids: ['A', 'B'] });
   });
 });
+
+describe('bodies built to pollute prototypes', () => {
+  const form = (key: string) => () => unflattenForm({ shop_id: 'abc', [key]: '1' });
+
+  it('refuses prototype keys anywhere in a form path, naming the field', () => {
+    for (const key of [
+      '__proto__[x]',
+      'constructor[prototype][x]',
+      'add_fields[__proto__][email_to_send]',
+      'a[b][prototype]',
+      '__proto__',
+    ]) {
+      expect(form(key), key).toThrow(/__proto__|constructor|prototype/);
+    }
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
+  it('refuses prototype keys in JSON, at any depth', () => {
+    for (const text of [
+      '{"__proto__":{"x":1}}',
+      '{"add_fields":{"__proto__":{"x":1}}}',
+      '{"constructor":{"prototype":{"x":1}}}',
+      '{"a":[{"b":{"__proto__":1}}]}',
+    ]) {
+      expect(() => parseExactJson(text), text).toThrow(/not an allowed field name/);
+    }
+  });
+
+  it('builds objects that inherit nothing', () => {
+    const json = parseExactJson('{"a":{"b":1}}') as Record<string, Record<string, unknown>>;
+    expect(Object.getPrototypeOf(json)).toBeNull();
+    expect(Object.getPrototypeOf(json.a)).toBeNull();
+    const nested = unflattenForm({ 'a[b][c]': '1' }) as Record<string, Record<string, unknown>>;
+    expect(Object.getPrototypeOf(nested)).toBeNull();
+    expect(Object.getPrototypeOf(nested.a)).toBeNull();
+  });
+
+  it('refuses nesting deeper than any client sends, without recursing into it', () => {
+    expect(() => parseExactJson('['.repeat(30_000) + ']'.repeat(30_000))).toThrow(/nested/);
+    expect(form(`a${'[x]'.repeat(30_000)}`)).toThrow(/nested/);
+  });
+});

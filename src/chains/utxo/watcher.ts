@@ -163,13 +163,19 @@ export class UtxoWatcher implements ChainWatcher {
     const bestHeader = await this.header(best);
     if (!bestHeader) return false; // reorganised while we asked; next round
     this.nodeHeight = bestHeader.height;
+    let rewound = false;
     if (this.tip) {
       const ours = await this.header(this.tip.hash);
-      if (!ours || ours.confirmations < 0) await this.rewindToFork();
+      if (!ours || ours.confirmations < 0) rewound = await this.rewindToFork();
     }
     let next = this.tip ? this.tip.height + 1 : (this.o.startHeight ?? bestHeader.height);
     const last = Math.min(bestHeader.height, next + (this.o.blockBatch ?? 50) - 1);
-    if (next > last) return true;
+    if (next > last) {
+      // The chain got shorter: no new block will report the lower tip, so
+      // payments below the fork lose their confirmations now.
+      if (rewound && this.tip) await this.o.ledger.tipChanged(this.chain, this.tip.height);
+      return true;
+    }
     const heights = Array.from({ length: last - next + 1 }, (_, i) => next + i);
     const hashes = await this.o.rpc.batchStrict<string>(
       heights.map((h) => ({ method: 'getblockhash', params: [h] })),
@@ -214,9 +220,9 @@ export class UtxoWatcher implements ChainWatcher {
    * an eye on the orphaned payments (they may come back, confirm again, or
    * never return).
    */
-  private async rewindToFork(): Promise<void> {
+  private async rewindToFork(): Promise<boolean> {
     const tip = this.tip;
-    if (!tip) return;
+    if (!tip) return false;
     const { height, orphaned } = await findForkPoint(
       this.o.rpc,
       this.o.cursor,
@@ -238,6 +244,7 @@ export class UtxoWatcher implements ChainWatcher {
     await this.o.ledger.blocksDisconnected(this.chain, height + 1);
     await this.o.cursor.rewind(this.chain, height + 1);
     this.tip = await this.o.cursor.load(this.chain);
+    return true;
   }
 
   /** Examines new mempool transactions (bounded) and reports pending ones that vanished; true when more remain. */

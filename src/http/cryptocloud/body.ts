@@ -2,7 +2,17 @@
  * Request bodies as CryptoCloud clients send them: JSON whose numbers keep their
  * source text (an amount never passes through a float), or form fields with
  * PHP-style brackets (`add_fields[time_to_pay][hours]=1`, `uuids[]=...`).
+ * Both build null-prototype objects and refuse prototype keys (body-safety).
  */
+import {
+  checkJsonDepth,
+  checkKey,
+  detach,
+  emptyTree,
+  MAX_BODY_DEPTH,
+  tooDeep,
+  type Tree,
+} from '../body-safety.js';
 
 /** A JSON number exactly as written in the request. */
 export class RawNumber {
@@ -38,24 +48,15 @@ function markNumbers(src: string): string {
   return out;
 }
 
-function revive(v: unknown): unknown {
-  if (typeof v === 'string') return v.startsWith(MARK) ? new RawNumber(v.slice(MARK.length)) : v;
-  if (Array.isArray(v)) return v.map(revive);
-  if (v && typeof v === 'object') {
-    const o: Record<string, unknown> = {};
-    for (const [k, val] of Object.entries(v)) o[k] = revive(val);
-    return o;
-  }
-  return v;
-}
+const revive = (v: unknown): unknown =>
+  typeof v === 'string' && v.startsWith(MARK) ? new RawNumber(v.slice(MARK.length)) : v;
 
 /** JSON.parse that keeps numbers as RawNumber; an empty body is an empty object. */
 export function parseExactJson(text: string): unknown {
-  if (text.trim() === '') return {};
-  return revive(JSON.parse(markNumbers(text)));
+  if (text.trim() === '') return emptyTree();
+  checkJsonDepth(text);
+  return detach(JSON.parse(markNumbers(text)), revive);
 }
-
-type Tree = Record<string, unknown>;
 
 function setPath(root: Tree, path: string[], value: unknown): void {
   let node: Tree = root;
@@ -63,7 +64,7 @@ function setPath(root: Tree, path: string[], value: unknown): void {
     const key = path[i]!;
     const next = node[key];
     if (next && typeof next === 'object' && !Array.isArray(next)) node = next as Tree;
-    else node = node[key] = {};
+    else node = node[key] = emptyTree();
   }
   const last = path[path.length - 1]!;
   if (last === '') {
@@ -84,21 +85,24 @@ function arrays(v: unknown): unknown {
   if (keys.length > 0 && keys.every((k) => /^\d+$/.test(k))) {
     return keys.sort((a, b) => Number(a) - Number(b)).map((k) => arrays(o[k]));
   }
-  const out: Tree = {};
+  const out = emptyTree();
   for (const k of keys) out[k] = arrays(o[k]);
   return out;
 }
 
 /** Turns flat form fields with bracket keys into nested objects and arrays. */
 export function unflattenForm(fields: Record<string, unknown>): Record<string, unknown> {
-  const root: Tree = {};
+  const root = emptyTree();
   for (const [key, value] of Object.entries(fields)) {
     const m = /^([^[\]]+)((?:\[[^[\]]*\])*)$/.exec(key);
     if (!m || !m[2]) {
+      checkKey(key);
       root[key] = value;
       continue;
     }
     const path = [m[1]!, ...[...m[2].matchAll(/\[([^[\]]*)\]/g)].map((x) => x[1]!)];
+    if (path.length > MAX_BODY_DEPTH) throw tooDeep(m[1]);
+    path.forEach((p, i) => checkKey(p, path.slice(0, i).join('.')));
     setPath(root, path, value);
   }
   return arrays(root) as Record<string, unknown>;

@@ -7,6 +7,7 @@ import { cryptoCurrency, fiatCurrency } from '../../domain/currencies.js';
 import type { Locale } from '../../domain/invoice.js';
 import type { MailPeriod } from '../../app/ports/mail.js';
 import { parseExactJson, RawNumber } from './body.js';
+import { KassaError } from '../../domain/errors.js';
 import { ccInvalid } from './errors.js';
 
 export type Body = Record<string, unknown>;
@@ -93,7 +94,9 @@ function addFields(body: Body): Body {
   if (typeof v === 'string') {
     try {
       return asBody(parseExactJson(v));
-    } catch {
+    } catch (e) {
+      // A refused key or nesting is named; anything else is just not an object.
+      if (e instanceof KassaError) throw ccInvalid('add_fields', `add_fields: ${e.message}`);
       throw ccInvalid('add_fields', 'add_fields must be an object');
     }
   }

@@ -289,6 +289,24 @@ describe('LTC invoices paid through litecoind (regtest) and the real Kassa', () 
     await until(inv.id, 'paid', due(inv));
   });
 
+  it('drops to one confirmation and out of paid at once when the chain loses its tip, without waiting for a block', async () => {
+    const inv = await createInvoice();
+    const txid = await pay(inv, due(inv));
+    const [, second] = await ltc.mine(2);
+    await until(inv.id, 'paid');
+    const shorter = (await ltc.height()) - 1;
+    await ltc.rpc('invalidateblock', second);
+    // LTC needs 2 confirmations here: one left is pending again, counted as unconfirmed.
+    const back = await until(inv.id, 'pending');
+    expect(back.received_units).toBe('0');
+    expect(back.received_unconfirmed_units).toBe(String(due(inv)));
+    expect((await payments(inv.id))[0]).toMatchObject({ txid, confirmations: 1, dropped: false });
+    expect(await ltc.height()).toBe(shorter);
+    expect(watcher.health().height).toBe(shorter);
+    await ltc.mine(1);
+    await until(inv.id, 'paid', due(inv));
+  });
+
   it('drops a confirmed payment when a reorg brings a chain that spends its inputs elsewhere', async () => {
     const inv = await createInvoice();
     const txid = await pay(inv, due(inv));
