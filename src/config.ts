@@ -71,6 +71,8 @@ const schema = z.object({
   KASSA_ADMIN_TOKEN: z.string().min(20).optional(),
   /** Dashboard sign-in attempts per minute and client address (users also lock after 5 failures). */
   DASHBOARD_SIGN_INS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Derives the Cryptopay/CoinsPaid-style API secrets (32+ bytes, hex or base64); default: DATA_DIR/signing.key. */
+  KASSA_SIGNING_KEY: z.string().min(32).optional(),
   /** Test mode: the built-in test chain and the test-payment endpoint. */
   KASSA_TEST_MODE: bool.default(true),
   /** Late-payment window: addresses stay watched this long after an invoice closes. */
@@ -156,6 +158,7 @@ export const SECRET_SETTINGS = [
   'DATABASE_URL',
   'KASSA_DEMO_API_KEY',
   'KASSA_ADMIN_TOKEN',
+  'KASSA_SIGNING_KEY',
   'SMTP_URL',
   'BTC_RPC_PASSWORD',
   'LTC_RPC_PASSWORD',

@@ -29,6 +29,9 @@ import { smtpMailer } from './mail/smtp-mailer.js';
 import { mailRepository } from './store/mail-repository.js';
 import { staticWalletRepository } from './store/static-wallet-repository.js';
 import { payFace } from './http/pay/index.js';
+import { cryptopayFace } from './http/cryptopay/index.js';
+import { coinsPaidFace } from './http/coinspaid/index.js';
+import { loadSigningKey } from './signing-key.js';
 import { InvoiceChanges } from './app/invoice-changes.js';
 import {
   createRateProvider,
@@ -228,6 +231,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   let app: FastifyInstance | null = null;
   let url = config.PUBLIC_URL;
   if (config.KASSA_ROLES.includes('api')) {
+    const signingKey = loadSigningKey(config);
     app = await buildServer(ctx, {
       logger,
       metrics,
@@ -254,6 +258,8 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
             rates: rates instanceof RateAggregator ? ratesReady(rates).sources : [],
           }),
         }),
+        cryptopayFace(signingKey),
+        coinsPaidFace(signingKey),
       ].map((face) => (a: FastifyInstance) => face(a, { ctx, changes, config })),
       ...(config.KASSA_ADMIN_TOKEN ? { adminToken: config.KASSA_ADMIN_TOKEN } : {}),
     });
