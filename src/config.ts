@@ -69,6 +69,8 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9_-]{4,64}$/, 'must be 4-64 letters, digits, _ or -')
     .optional(),
   KASSA_ADMIN_TOKEN: z.string().min(20).optional(),
+  /** Derives the Cryptopay/CoinsPaid-style API secrets (32+ bytes, hex or base64); default: DATA_DIR/signing.key. */
+  KASSA_SIGNING_KEY: z.string().min(32).optional(),
   /** Test mode: the built-in test chain and the test-payment endpoint. */
   KASSA_TEST_MODE: bool.default(true),
   /** Late-payment window: addresses stay watched this long after an invoice closes. */
@@ -78,13 +80,16 @@ const schema = z.object({
     .min(0)
     .max(24 * 365)
     .default(24 * 7),
-  /** Cool-down before an expired, never-paid address is handed out again. */
+  /**
+   * Opt-in: hours after which an expired, never-paid address may be handed out
+   * again (never before the late-payment window ends). 0, the default: never.
+   */
   ADDRESS_REUSE_COOLDOWN_HOURS: z.coerce
     .number()
     .int()
-    .min(1)
+    .min(0)
     .max(24 * 365)
-    .default(24 * 7),
+    .default(0),
   ALLOW_PRIVATE_CALLBACKS: bool.default(false),
   /** Behind a reverse proxy: hop count or proxy addresses, so rate limits see each customer. */
   TRUST_PROXY: trustProxy.default(false),
@@ -154,6 +159,7 @@ export const SECRET_SETTINGS = [
   'DATABASE_URL',
   'KASSA_DEMO_API_KEY',
   'KASSA_ADMIN_TOKEN',
+  'KASSA_SIGNING_KEY',
   'SMTP_URL',
   'BTC_RPC_PASSWORD',
   'LTC_RPC_PASSWORD',
