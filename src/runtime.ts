@@ -29,6 +29,9 @@ import { smtpMailer } from './mail/smtp-mailer.js';
 import { mailRepository } from './store/mail-repository.js';
 import { staticWalletRepository } from './store/static-wallet-repository.js';
 import { payFace } from './http/pay/index.js';
+import { cryptopayFace } from './http/cryptopay/index.js';
+import { coinsPaidFace } from './http/coinspaid/index.js';
+import { loadSigningKey } from './signing-key.js';
 import { InvoiceChanges } from './app/invoice-changes.js';
 import {
   createRateProvider,
@@ -219,6 +222,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   let app: FastifyInstance | null = null;
   let url = config.PUBLIC_URL;
   if (config.KASSA_ROLES.includes('api')) {
+    const signingKey = loadSigningKey(config);
     app = await buildServer(ctx, {
       logger,
       metrics,
@@ -233,9 +237,12 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
         ...(rates instanceof RateAggregator ? { rates: ratesReady(rates) } : {}),
         watchers: watchers.map((w) => w.health()),
       }),
-      faces: [cryptoCloudFace({ staticWallets, mail }), payFace].map(
-        (face) => (a: FastifyInstance) => face(a, { ctx, changes, config }),
-      ),
+      faces: [
+        cryptoCloudFace({ staticWallets, mail }),
+        payFace,
+        cryptopayFace(signingKey),
+        coinsPaidFace(signingKey),
+      ].map((face) => (a: FastifyInstance) => face(a, { ctx, changes, config })),
       ...(config.KASSA_ADMIN_TOKEN ? { adminToken: config.KASSA_ADMIN_TOKEN } : {}),
     });
     url = await app.listen({ port: config.PORT, host: config.HOST });

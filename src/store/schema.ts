@@ -109,6 +109,7 @@ export interface PaymentsTable {
   rbf: number;
   first_seen_at: number;
   updated_at: number;
+  valid_until: number | null;
 }
 
 export interface EventsTable {

@@ -110,6 +110,8 @@ export interface UnitOfWork {
     mined(chain: string, maxConfirmations: number): Promise<Payment[]>;
     minedFrom(chain: string, fromHeight: number): Promise<Payment[]>;
     byTxid(chain: string, txid: string): Promise<Payment[]>;
+    /** Transactions of payments on `chain` neither mined nor dropped. */
+    unmined(chain: string): Promise<{ txid: string; validUntil: number | null }[]>;
   };
   readonly events: {
     append(events: readonly InvoiceEvent[]): Promise<void>;
