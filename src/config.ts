@@ -80,13 +80,16 @@ const schema = z.object({
     .min(0)
     .max(24 * 365)
     .default(24 * 7),
-  /** Cool-down before an expired, never-paid address is handed out again. */
+  /**
+   * Opt-in: hours after which an expired, never-paid address may be handed out
+   * again (never before the late-payment window ends). 0, the default: never.
+   */
   ADDRESS_REUSE_COOLDOWN_HOURS: z.coerce
     .number()
     .int()
-    .min(1)
+    .min(0)
     .max(24 * 365)
-    .default(24 * 7),
+    .default(0),
   ALLOW_PRIVATE_CALLBACKS: bool.default(false),
   /** Behind a reverse proxy: hop count or proxy addresses, so rate limits see each customer. */
   TRUST_PROXY: trustProxy.default(false),

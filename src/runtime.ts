@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { createAccount, createApiKey, createProject } from './app/accounts.js';
 import type { AppContext } from './app/context.js';
+import type { WalletGapWarning } from './app/ports/addresses.js';
 import type { Clock } from './app/ports/clock.js';
 import { systemClock } from './app/ports/clock.js';
 import type { RateProvider } from './app/ports/rates.js';
@@ -39,7 +40,7 @@ import {
   ratesReady,
   registerRateMetrics,
 } from './rates/index.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, registerWalletGapMetrics } from './metrics.js';
 import { Dispatcher } from './callbacks/dispatcher.js';
 import { WebhookService } from './callbacks/service.js';
 import { webhookRoutes } from './http/api-v1/webhooks.js';
@@ -148,6 +149,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
         clock,
       })
     : null;
+  let countGapWarning: ((w: WalletGapWarning) => void) | null = null;
   const ctx: AppContext = {
     store: invoiceStore(store),
     clock,
@@ -174,6 +176,13 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     onInvoiceChanged: (id) => {
       changes.notify(id);
       dispatcher?.wake();
+    },
+    onWalletGap: (w) => {
+      countGapWarning?.(w);
+      logger.warn(
+        { event: 'wallet.gap_limit_exceeded', ...w },
+        `${w.chain} wallet handed out address ${w.index}, ${w.gap} after the last paid one (gap limit ${w.gapLimit}): raise the gap limit of the wallet software`,
+      );
     },
   };
   // CryptoCloud static wallets: their addresses are watched too, and payments to them become invoices.
@@ -215,6 +224,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     callbackQueueDepth: () => deliveries.pendingCount(),
     watchers: () => watchers.map((w) => w.health()),
   });
+  countGapWarning = registerWalletGapMetrics(metrics, ctx.store);
   if (rates instanceof RateAggregator) {
     rates.start();
     registerRateMetrics(metrics, rates, clock);

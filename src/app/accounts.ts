@@ -6,7 +6,7 @@ import { DEFAULT_RULES, invalidRule, type ProjectRules } from '../domain/rules.j
 import type { AppContext } from './context.js';
 import { newId, secret, sha256Hex } from './ids.js';
 import type { ApiKeyRecord } from './ports/store.js';
-import { DEFAULT_GAP_LIMIT } from './quotes.js';
+import { DEFAULT_GAP_LIMIT } from './wallet-addresses.js';
 
 const API_KEY_PREFIX = 'kassa_';
 

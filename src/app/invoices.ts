@@ -21,7 +21,7 @@ import type { AppContext } from './context.js';
 import { invoiceId as newInvoiceId, sha256Hex, shortId } from './ids.js';
 import type { InvoiceView } from './invoice-view.js';
 import type { InvoiceFilter } from './ports/store.js';
-import { fixQuote, payableCurrencies, rateFor } from './quotes.js';
+import { fixQuote, MAX_QUOTES_PER_INVOICE, payableCurrencies, rateFor } from './quotes.js';
 import { settle } from './settle.js';
 import { viewOf } from './views.js';
 
@@ -210,6 +210,7 @@ export async function createInvoice(
           preselected,
           preselectedRate,
           'payment_currency',
+          true,
         );
         events.push({ type: 'invoice.quote_fixed' });
       }
@@ -277,6 +278,13 @@ export async function chooseCurrency(
     if (!locked || locked.status !== 'created') throw invalidState('the invoice is no longer open');
     const payments = await uow.payments.forInvoice(inv.id);
     if (payments.length > 0) throw invalidState('a payment was already seen for this invoice');
+    if ((await uow.quotes.forInvoice(inv.id)).length >= MAX_QUOTES_PER_INVOICE) {
+      throw new KassaError(
+        'invalid_state',
+        `the payment currency of this invoice was already changed ${MAX_QUOTES_PER_INVOICE - 1} times, the most allowed`,
+        'currency',
+      );
+    }
     await fixQuote(ctx, uow, project, locked, code, rate);
     return settle(ctx, uow, inv.id, [{ type: 'invoice.quote_fixed' }]);
   });

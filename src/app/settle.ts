@@ -115,9 +115,11 @@ export async function settle(
     updatedAt: invoice.updatedAt,
   });
 
-  // An address that never received anything goes back to the pool after a cool-down.
-  if (r.closed && payments.length === 0 && inv.watchUntil === null) {
-    await uow.addresses.release(invoiceId, closesAt + ctx.settings.addressReuseCooldownMs);
+  // Opt-in reuse only: an address that never received anything may be handed
+  // out again once its cool-down, and at least the late-payment window, is over.
+  const cooldown = ctx.settings.addressReuseCooldownMs;
+  if (cooldown > 0 && r.closed && payments.length === 0 && inv.watchUntil === null) {
+    await uow.addresses.release(invoiceId, closesAt + Math.max(cooldown, window));
   } else if (payments.length > 0 && inv.receivedConfirmed + inv.receivedUnconfirmed === 0n) {
     await uow.addresses.markUsed(invoiceId);
   }
