@@ -3,6 +3,7 @@ import * as m001 from './001_core.js';
 import * as m002 from './002_callbacks.js';
 import * as m007 from './007_cryptocloud.js';
 import * as m011 from './011_address_counters.js';
+import * as m012 from './012_dashboard.js';
 import * as m015 from './015_payment_valid_until.js';
 
 /** Every migration, in order. Numbers are reserved per capability to avoid clashes. */
@@ -11,5 +12,6 @@ export const migrations: Record<string, Migration> = {
   '002_callbacks': m002,
   '007_cryptocloud': m007,
   '011_address_counters': m011,
+  '012_dashboard': m012,
   '015_payment_valid_until': m015,
 };
