@@ -2,7 +2,7 @@
  * JSON numbers written from exact decimal text, never through a float: the
  * value serialises to a marked string, and stringifyExact splices the digits in.
  */
-import { formatDecimal, parseDecimal } from './money.js';
+import { formatDecimal, parseExact } from './money.js';
 
 const MARK = '\u0000num:';
 
@@ -21,6 +21,6 @@ export function stringifyExact(value: unknown): string {
 
 /** A JSON number from exact decimal text, always with a point, as CryptoCloud's floats print. */
 export function decimalNumber(text: string): JsonDecimal {
-  const canonical = formatDecimal(parseDecimal(text, 40, 40));
+  const canonical = formatDecimal(parseExact(text));
   return new JsonDecimal(canonical.includes('.') ? canonical : `${canonical}.0`);
 }

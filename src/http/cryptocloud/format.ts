@@ -12,7 +12,7 @@ import { cryptoCurrency, type CryptoCurrency } from '../../domain/currencies.js'
 import {
   formatDecimal,
   formatUnits,
-  parseDecimal,
+  parseExact,
   unitsToPrice,
   type Decimal,
 } from '../../domain/money.js';
@@ -112,7 +112,7 @@ export class UsdPricer {
     let r = this.cache.get(key);
     if (!r) {
       r = this.ctx.rates.rate(base, quote).then(
-        (x) => parseDecimal(x.rate, 30, 30),
+        (x) => parseExact(x.rate),
         () => null,
       );
       this.cache.set(key, r);
@@ -132,7 +132,7 @@ export class UsdPricer {
         this.rate(bridge, currency),
       ]);
       if (!inUsd || !inFiat || inFiat.units === 0n) continue;
-      const a = parseDecimal(amount, 30, 30);
+      const a = parseExact(amount);
       const n = a.units * inUsd.units * 10n ** BigInt(2 + inFiat.scale);
       const d = 10n ** BigInt(a.scale + inUsd.scale) * inFiat.units;
       return num(formatUnits((2n * n + d) / (2n * d), 2));
@@ -151,7 +151,7 @@ export class UsdPricer {
 const BRIDGE_COINS = ['BTC', 'ETH', 'USDT_TRC20'];
 
 function priceUnits(amount: string, c: CryptoCurrency): bigint {
-  const d = parseDecimal(amount, 40, 40);
+  const d = parseExact(amount);
   return d.scale <= c.decimals
     ? d.units * 10n ** BigInt(c.decimals - d.scale)
     : d.units / 10n ** BigInt(d.scale - c.decimals);
