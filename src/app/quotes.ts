@@ -46,6 +46,21 @@ export async function rateFor(
   return { rate: r.rate, source: r.source, fixedAt: ctx.clock.now() };
 }
 
+/** Refuses a wallet whose on-chain prerequisites fail (see AppContext.walletReady). */
+export async function ensureWalletReady(
+  ctx: AppContext,
+  chain: string,
+  key: string,
+  field: string,
+): Promise<void> {
+  if (!ctx.walletReady) return;
+  try {
+    await ctx.walletReady(chain, key);
+  } catch (e) {
+    throw new KassaError('currency_not_enabled', (e as Error).message, field);
+  }
+}
+
 async function allocateAddress(
   ctx: AppContext,
   uow: UnitOfWork,
@@ -88,6 +103,7 @@ async function allocateAddress(
       'currency',
     );
   }
+  await ensureWalletReady(ctx, currency.chain, wallet.key, 'currency');
   const network = ctx.settings.networks[currency.chain] ?? wallet.network ?? 'mainnet';
   const walletId = sha256Hex(wallet.key).slice(0, 16);
   const reuse = await uow.addresses.reusable(project.id, currency.chain, walletId, now);

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m001 from './001_core.js';
 import * as m002 from './002_callbacks.js';
 import * as m007 from './007_cryptocloud.js';
+import * as m014 from './014_collections.js';
 
 /** Every migration, in order. Numbers are reserved per capability to avoid clashes. */
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
   '002_callbacks': m002,
   '007_cryptocloud': m007,
+  '014_collections': m014,
 };
