@@ -56,6 +56,9 @@ class CountingLedger implements PaymentLedger {
   }
   async blocksDisconnected() {}
   async transactionDropped() {}
+  async unminedTransactions() {
+    return [];
+  }
 }
 
 async function batchRpc(

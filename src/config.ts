@@ -1,4 +1,5 @@
 /** Every setting, from environment variables, validated once at start with clear messages. */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -11,6 +12,45 @@ const roles = z
   .string()
   .transform((v) => v.split(',').map((s) => s.trim()))
   .pipe(z.array(z.enum(['api', 'watch', 'dispatch'])).min(1));
+
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * Which X-Forwarded-For hops to believe: none, the last N (the proxies in
+ * front of Kassa), or those added by these addresses/CIDRs. Trusting every hop
+ * would let a client pick its own address and escape per-address rate limits.
+ */
+const trustProxy = z.string().transform((raw, ctx): false | number | string[] => {
+  const v = raw.trim().toLowerCase();
+  if (['false', 'no', '0'].includes(v)) return false;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops <= 10) return hops;
+  }
+  if (v === 'true' || v === 'yes' || /^\d+$/.test(v)) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'give the number of proxies in front of Kassa (1-10) or their addresses/CIDRs, not true: trusting every hop lets clients choose their address',
+    });
+    return z.NEVER;
+  }
+  const entries = v.split(',').map((e) => e.trim());
+  for (const e of entries) {
+    const [ip, prefix, extra] = e.split('/');
+    const family = isIP(ip ?? '');
+    const okPrefix =
+      prefix === undefined ||
+      (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (PROXY_RANGES.includes(e) || (family !== 0 && okPrefix && extra === undefined)) continue;
+    ctx.addIssue({
+      code: 'custom',
+      message: `${e || '(empty)'} is not an IP address, a CIDR or one of ${PROXY_RANGES.join(', ')}`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
 
 const schema = z.object({
   PORT: port.default(8080),
@@ -29,6 +69,8 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9_-]{4,64}$/, 'must be 4-64 letters, digits, _ or -')
     .optional(),
   KASSA_ADMIN_TOKEN: z.string().min(20).optional(),
+  /** Derives the Cryptopay/CoinsPaid-style API secrets (32+ bytes, hex or base64); default: DATA_DIR/signing.key. */
+  KASSA_SIGNING_KEY: z.string().min(32).optional(),
   /** Test mode: the built-in test chain and the test-payment endpoint. */
   KASSA_TEST_MODE: bool.default(true),
   /** Late-payment window: addresses stay watched this long after an invoice closes. */
@@ -38,16 +80,19 @@ const schema = z.object({
     .min(0)
     .max(24 * 365)
     .default(24 * 7),
-  /** Cool-down before an expired, never-paid address is handed out again. */
+  /**
+   * Opt-in: hours after which an expired, never-paid address may be handed out
+   * again (never before the late-payment window ends). 0, the default: never.
+   */
   ADDRESS_REUSE_COOLDOWN_HOURS: z.coerce
     .number()
     .int()
-    .min(1)
+    .min(0)
     .max(24 * 365)
-    .default(24 * 7),
+    .default(0),
   ALLOW_PRIVATE_CALLBACKS: bool.default(false),
-  /** Behind a reverse proxy: trust X-Forwarded-For so rate limits see each customer. */
-  TRUST_PROXY: bool.default(false),
+  /** Behind a reverse proxy: hop count or proxy addresses, so rate limits see each customer. */
+  TRUST_PROXY: trustProxy.default(false),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Kassa <kassa@localhost>'),
 
@@ -128,6 +173,7 @@ export const SECRET_SETTINGS = [
   'DATABASE_URL',
   'KASSA_DEMO_API_KEY',
   'KASSA_ADMIN_TOKEN',
+  'KASSA_SIGNING_KEY',
   'SMTP_URL',
   'BTC_RPC_PASSWORD',
   'LTC_RPC_PASSWORD',

@@ -1,8 +1,9 @@
 /** Prometheus metrics: invoices by status, watcher height and lag, callback queue, rate freshness. */
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { WatcherHealth } from './app/ports/chain.js';
 import type { InvoiceStore } from './app/ports/store.js';
 import { INVOICE_STATUSES } from './domain/invoice-status.js';
+import type { WalletGapWarning } from './app/ports/addresses.js';
 
 export interface MetricSources {
   readonly store: InvoiceStore;
@@ -68,4 +69,36 @@ export function createMetrics(src: MetricSources): Registry {
     });
   }
   return registry;
+}
+
+/**
+ * The wallet gap: addresses handed out after the last one that received a
+ * payment (a wallet scanning with a smaller gap limit misses payments beyond
+ * it), and how often an address went out past the project's gap limit.
+ * Returns the hook that counts a warning.
+ */
+export function registerWalletGapMetrics(
+  registry: Registry,
+  store: InvoiceStore,
+): (w: WalletGapWarning) => void {
+  new Gauge({
+    name: 'kassa_wallet_address_gap',
+    help: 'Addresses handed out after the last one that received a payment',
+    labelNames: ['project', 'chain'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const w of await store.addresses.wallets()) {
+        if (w.chain === 'test') continue;
+        this.set({ project: w.projectId, chain: w.chain }, w.nextIdx - 1 - w.highestUsed);
+      }
+    },
+  });
+  const beyond = new Counter({
+    name: 'kassa_wallet_gap_limit_exceeded_total',
+    help: "Addresses handed out beyond the project wallet's gap limit",
+    labelNames: ['project', 'chain'],
+    registers: [registry],
+  });
+  return (w) => beyond.inc({ project: w.projectId, chain: w.chain });
 }

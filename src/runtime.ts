@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { createAccount, createApiKey, createProject } from './app/accounts.js';
 import type { AppContext } from './app/context.js';
+import type { WalletGapWarning } from './app/ports/addresses.js';
 import type { Clock } from './app/ports/clock.js';
 import { systemClock } from './app/ports/clock.js';
 import type { RateProvider } from './app/ports/rates.js';
@@ -29,6 +30,9 @@ import { smtpMailer } from './mail/smtp-mailer.js';
 import { mailRepository } from './store/mail-repository.js';
 import { staticWalletRepository } from './store/static-wallet-repository.js';
 import { payFace } from './http/pay/index.js';
+import { cryptopayFace } from './http/cryptopay/index.js';
+import { coinsPaidFace } from './http/coinspaid/index.js';
+import { loadSigningKey } from './signing-key.js';
 import { InvoiceChanges } from './app/invoice-changes.js';
 import {
   createRateProvider,
@@ -36,7 +40,7 @@ import {
   ratesReady,
   registerRateMetrics,
 } from './rates/index.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, registerWalletGapMetrics } from './metrics.js';
 import { Dispatcher } from './callbacks/dispatcher.js';
 import { WebhookService } from './callbacks/service.js';
 import { webhookRoutes } from './http/api-v1/webhooks.js';
@@ -148,6 +152,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
         clock,
       })
     : null;
+  let countGapWarning: ((w: WalletGapWarning) => void) | null = null;
   const ctx: AppContext = {
     store: invoiceStore(store),
     clock,
@@ -176,6 +181,13 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       dispatcher?.wake();
     },
     walletReady: (chain, key) => forwarders.check.ensureReady(chain, key),
+    onWalletGap: (w) => {
+      countGapWarning?.(w);
+      logger.warn(
+        { event: 'wallet.gap_limit_exceeded', ...w },
+        `${w.chain} wallet handed out address ${w.index}, ${w.gap} after the last paid one (gap limit ${w.gapLimit}): raise the gap limit of the wallet software`,
+      );
+    },
   };
   const forwarders = buildForwarders(config, ctx, store, logger);
   // CryptoCloud static wallets: their addresses are watched too, and payments to them become invoices.
@@ -222,6 +234,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     watchers: () => watchers.map((w) => w.health()),
   });
   registerCollectionMetrics(metrics, forwarders.collections);
+  countGapWarning = registerWalletGapMetrics(metrics, ctx.store);
   if (rates instanceof RateAggregator) {
     rates.start();
     registerRateMetrics(metrics, rates, clock);
@@ -229,6 +242,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   let app: FastifyInstance | null = null;
   let url = config.PUBLIC_URL;
   if (config.KASSA_ROLES.includes('api')) {
+    const signingKey = loadSigningKey(config);
     app = await buildServer(ctx, {
       logger,
       metrics,
@@ -246,9 +260,12 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
         ...(rates instanceof RateAggregator ? { rates: ratesReady(rates) } : {}),
         watchers: watchers.map((w) => w.health()),
       }),
-      faces: [cryptoCloudFace({ staticWallets, mail }), payFace].map(
-        (face) => (a: FastifyInstance) => face(a, { ctx, changes, config }),
-      ),
+      faces: [
+        cryptoCloudFace({ staticWallets, mail }),
+        payFace,
+        cryptopayFace(signingKey),
+        coinsPaidFace(signingKey),
+      ].map((face) => (a: FastifyInstance) => face(a, { ctx, changes, config })),
       ...(config.KASSA_ADMIN_TOKEN ? { adminToken: config.KASSA_ADMIN_TOKEN } : {}),
     });
     url = await app.listen({ port: config.PORT, host: config.HOST });

@@ -12,7 +12,6 @@ import { cryptoCurrency, CRYPTO_CURRENCIES } from './domain/currencies.js';
 import { chainCursorStore } from './store/chain-cursor-repository.js';
 import type { Store } from './store/database.js';
 import { leaderLock, type LeaderLock } from './store/leader-lock.js';
-import { unconfirmedTxids } from './store/payment-repository.js';
 
 /** TRC-20 contracts: the catalog's mainnet defaults, overridden by TRON_TOKEN_CONTRACTS. */
 export function tronTokenContracts(overrides: string | undefined): Record<string, string> {
@@ -61,7 +60,6 @@ export function buildWatchers(
         currency: chain,
         rpc,
         network: config[`${chain}_NETWORK`],
-        unconfirmedTransactions: () => unconfirmedTxids(deps.store.db, chain),
         logger: deps.logger.child({ chain }),
       }),
     );

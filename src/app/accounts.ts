@@ -6,7 +6,8 @@ import { DEFAULT_RULES, invalidRule, type ProjectRules } from '../domain/rules.j
 import type { AppContext } from './context.js';
 import { newId, secret, sha256Hex } from './ids.js';
 import type { ApiKeyRecord } from './ports/store.js';
-import { DEFAULT_GAP_LIMIT, ensureWalletReady } from './quotes.js';
+import { DEFAULT_GAP_LIMIT } from './wallet-addresses.js';
+import { ensureWalletReady } from './wallet-ready.js';
 
 const API_KEY_PREFIX = 'kassa_';
 

@@ -2,6 +2,7 @@ import type { ChainFamilyAdapter, NetworkName } from './ports/chain.js';
 import type { Clock } from './ports/clock.js';
 import type { RateProvider } from './ports/rates.js';
 import type { InvoiceStore } from './ports/store.js';
+import type { AddressSource, WalletGapWarning } from './ports/addresses.js';
 
 /** Everything the use cases need, handed in by the runtime. */
 export interface AppContext {
@@ -17,6 +18,10 @@ export interface AppContext {
   readonly walletReady?: (chain: string, key: string) => Promise<void>;
   /** Called after a transaction that appended events commits (live page updates, metrics). */
   readonly onInvoiceChanged?: (invoiceId: string) => void;
+  /** A wallet handed out an address beyond its gap limit: warn the merchant (log, metric). */
+  readonly onWalletGap?: (warning: WalletGapWarning) => void;
+  /** Addresses derived ahead of time; without it each address is derived on the request path. */
+  readonly addressSource?: AddressSource;
 }
 
 export interface AppSettings {
@@ -24,6 +29,7 @@ export interface AppSettings {
   /** Test mode allowed on this instance (the built-in test chain and simulated payments). */
   readonly testMode: boolean;
   readonly latePaymentWindowMs: number;
+  /** 0: never hand an address out twice (the default); else reuse after this cool-down (opt-in). */
   readonly addressReuseCooldownMs: number;
   /** Network per chain for address derivation (BTC, LTC); EVM and TRON are mainnet-shaped. */
   readonly networks: Readonly<Record<string, NetworkName>>;

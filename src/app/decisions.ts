@@ -1,6 +1,6 @@
 /** The merchant's and the customer's decisions on an invoice: cancel, complete, refund. */
 import { cryptoCurrency } from '../domain/currencies.js';
-import { invalid, invalidState, notFound } from '../domain/errors.js';
+import { invalid, invalidState, KassaError, notFound } from '../domain/errors.js';
 import type { Invoice, Refund } from '../domain/invoice.js';
 import { isUnresolved, type InvoiceStatus } from '../domain/invoice-status.js';
 import { InvalidAmount, isZero, parseDecimal } from '../domain/money.js';
@@ -89,7 +89,14 @@ export async function recordRefund(
   return viewOf(ctx, result.invoice, result.quote);
 }
 
-/** The customer asks for a refund of an unresolved invoice from the payment page. */
+/** Distinct refund addresses a customer may give per invoice (room to correct a typo, no more). */
+export const MAX_CUSTOMER_REFUND_REQUESTS = 3;
+
+/**
+ * The customer asks for a refund of an unresolved invoice from the payment page.
+ * Asking again for the same address returns the first request (no new row, no
+ * new callback); anyone holding the pay link can post, so requests are capped.
+ */
 export async function requestRefund(
   ctx: AppContext,
   inv: Invoice,
@@ -107,6 +114,16 @@ export async function requestRefund(
     const current = (await settle(ctx, uow, inv.id)).invoice;
     if (!isUnresolved(current))
       throw invalidState('a refund can be requested only for an unresolved invoice');
+    const earlier = (await uow.refunds.forInvoice(inv.id)).filter((r) => r.source === 'customer');
+    const same = earlier.find((r) => r.address === address && r.currency === currency.code);
+    if (same) return same;
+    if (earlier.length >= MAX_CUSTOMER_REFUND_REQUESTS) {
+      throw new KassaError(
+        'rate_limited',
+        `at most ${MAX_CUSTOMER_REFUND_REQUESTS} refund requests per invoice`,
+        'address',
+      );
+    }
     const refund: Refund = {
       id: newId('ref', ctx.clock.now()),
       invoiceId: inv.id,

@@ -15,13 +15,20 @@ import type {
   Quote,
 } from '../domain/invoice.js';
 import { openInvoice } from '../domain/invoice.js';
-import { InvalidAmount, isZero, parseDecimal, formatDecimal } from '../domain/money.js';
+import {
+  compareDecimal,
+  formatUnits,
+  InvalidAmount,
+  isZero,
+  parseDecimal,
+  toUnits,
+} from '../domain/money.js';
 import type { Project } from '../domain/project.js';
 import type { AppContext } from './context.js';
 import { invoiceId as newInvoiceId, sha256Hex, shortId } from './ids.js';
 import type { InvoiceView } from './invoice-view.js';
 import type { InvoiceFilter } from './ports/store.js';
-import { fixQuote, payableCurrencies, rateFor } from './quotes.js';
+import { fixQuote, MAX_QUOTES_PER_INVOICE, payableCurrencies, rateFor } from './quotes.js';
 import { settle } from './settle.js';
 import { viewOf } from './views.js';
 
@@ -97,8 +104,9 @@ function validatePrice(input: CreateInvoiceInput): string {
   try {
     const d = parseDecimal(input.amount, 15, decimals);
     if (isZero(d)) throw invalid('amount', 'amount must be greater than zero');
-    // Fiat prices keep their minor units ("100.00"); crypto prices their canonical form.
-    return formatDecimal(d, fiatCurrency(currency) ? decimals : 0);
+    // One text per value, so "7", "7.0" and 7 are the same terms: fiat prices with all their
+    // minor units ("7.00"), crypto prices in canonical form ("0.5").
+    return formatUnits(toUnits(d, decimals), decimals, fiatCurrency(currency) ? decimals : 0);
   } catch (e) {
     if (e instanceof InvalidAmount) throw invalid('amount', `amount ${e.message}`);
     throw e;
@@ -115,7 +123,7 @@ export async function createInvoice(
   const testMode = input.testMode ?? project.testMode;
   if (testMode && !ctx.settings.testMode)
     throw invalid('test_mode', 'test mode is disabled on this instance');
-  const hash = requestHash(input);
+  const hash = requestHash({ ...input, amount, currency: priceCurrency });
 
   if (input.idempotencyKey) {
     const prior = await ctx.store.idempotency.get(input.accountId, input.idempotencyKey);
@@ -210,6 +218,7 @@ export async function createInvoice(
           preselected,
           preselectedRate,
           'payment_currency',
+          true,
         );
         events.push({ type: 'invoice.quote_fixed' });
       }
@@ -246,7 +255,8 @@ async function replay(
 }
 
 async function sameOrder(ctx: AppContext, prior: Invoice, amount: string, currency: string) {
-  if (prior.amount !== amount || prior.priceCurrency !== currency) {
+  const sameAmount = compareDecimal(parseDecimal(prior.amount), parseDecimal(amount)) === 0;
+  if (!sameAmount || prior.priceCurrency !== currency) {
     throw new KassaError(
       'conflict',
       `order_id ${prior.orderId} already has an invoice with other terms`,
@@ -277,6 +287,13 @@ export async function chooseCurrency(
     if (!locked || locked.status !== 'created') throw invalidState('the invoice is no longer open');
     const payments = await uow.payments.forInvoice(inv.id);
     if (payments.length > 0) throw invalidState('a payment was already seen for this invoice');
+    if ((await uow.quotes.forInvoice(inv.id)).length >= MAX_QUOTES_PER_INVOICE) {
+      throw new KassaError(
+        'invalid_state',
+        `the payment currency of this invoice was already changed ${MAX_QUOTES_PER_INVOICE - 1} times, the most allowed`,
+        'currency',
+      );
+    }
     await fixQuote(ctx, uow, project, locked, code, rate);
     return settle(ctx, uow, inv.id, [{ type: 'invoice.quote_fixed' }]);
   });

@@ -9,7 +9,12 @@ import { InvalidAmount, parseDecimal, toUnits } from '../domain/money.js';
 import type { AppContext } from './context.js';
 import { newId } from './ids.js';
 import type { InvoiceView } from './invoice-view.js';
-import type { ObservedTransfer, PaymentLedger, WatchList } from './ports/chain.js';
+import type {
+  ObservedTransfer,
+  PaymentLedger,
+  UnminedTransaction,
+  WatchList,
+} from './ports/chain.js';
 import type { UnitOfWork } from './ports/store.js';
 import { paymentFromTransfer } from './transfer-payment.js';
 import { settle, type PendingEvent } from './settle.js';
@@ -139,6 +144,10 @@ export class PaymentRecorder implements PaymentLedger {
       return [...byInvoice.keys()];
     });
     for (const id of changed) this.ctx.onInvoiceChanged?.(id);
+  }
+
+  unminedTransactions(chain: string): Promise<readonly UnminedTransaction[]> {
+    return this.ctx.store.payments.unmined(chain);
   }
 }
 

@@ -9,10 +9,12 @@ import type { Invoice, LockedRate, Quote } from '../domain/invoice.js';
 import { parseDecimal, priceToUnits } from '../domain/money.js';
 import type { Project } from '../domain/project.js';
 import type { AppContext } from './context.js';
-import { newId, sha256Hex } from './ids.js';
+import { newId } from './ids.js';
 import type { UnitOfWork } from './ports/store.js';
+import { handOut, walletFor, type HandedOut } from './wallet-addresses.js';
 
-export const DEFAULT_GAP_LIMIT = 100;
+/** Quotes one invoice may have: a customer may switch currencies, not without end. */
+export const MAX_QUOTES_PER_INVOICE = 10;
 
 /** Currencies a customer may pay this invoice in. */
 export function payableCurrencies(
@@ -46,96 +48,29 @@ export async function rateFor(
   return { rate: r.rate, source: r.source, fixedAt: ctx.clock.now() };
 }
 
-/** Refuses a wallet whose on-chain prerequisites fail (see AppContext.walletReady). */
-export async function ensureWalletReady(
-  ctx: AppContext,
-  chain: string,
-  key: string,
-  field: string,
-): Promise<void> {
-  if (!ctx.walletReady) return;
-  try {
-    await ctx.walletReady(chain, key);
-  } catch (e) {
-    throw new KassaError('currency_not_enabled', (e as Error).message, field);
-  }
-}
-
+/**
+ * The invoice's address on the wallet paying `currency`: the one it already
+ * holds there (a customer switching back), else the wallet's next address.
+ */
 async function allocateAddress(
   ctx: AppContext,
   uow: UnitOfWork,
   project: Project,
   invoice: Invoice,
   currency: CryptoCurrency,
-): Promise<{ chain: string; address: string; index: number }> {
-  const now = ctx.clock.now();
-  if (invoice.testMode) {
-    const family = ctx.chains.test;
-    if (!family)
-      throw new KassaError('currency_not_enabled', 'test mode is off on this instance', 'currency');
-    const index = await uow.addresses.nextIndex(project.id, 'test', currency.code);
-    for (let i = index; i < index + 20; i++) {
-      const address = family.deriveAddress({
-        key: project.id,
-        index: i,
-        currency,
-        network: 'regtest',
-      });
-      const ok = await uow.addresses.allocate({
-        projectId: project.id,
-        chain: 'test',
-        walletId: currency.code,
-        idx: i,
-        address,
-        invoiceId: invoice.id,
-        at: now,
-      });
-      if (ok) return { chain: 'test', address, index: i };
-    }
-    throw new KassaError('conflict', 'could not allocate a test address, retry');
-  }
-  const wallet = project.wallets[currency.chain];
-  const family = ctx.chains[currency.family];
-  if (!wallet || !family) {
-    throw new KassaError(
-      'currency_not_enabled',
-      `no ${currency.chain} wallet is configured for this project`,
-      'currency',
+  fresh: boolean,
+): Promise<HandedOut> {
+  const wallet = walletFor(ctx, project, invoice.testMode, currency);
+  if (!fresh) {
+    const held = await uow.addresses.held(
+      wallet.projectId,
+      wallet.chain,
+      wallet.walletId,
+      invoice.id,
     );
+    if (held) return { chain: wallet.chain, address: held.address, index: held.idx };
   }
-  await ensureWalletReady(ctx, currency.chain, wallet.key, 'currency');
-  const network = ctx.settings.networks[currency.chain] ?? wallet.network ?? 'mainnet';
-  const walletId = sha256Hex(wallet.key).slice(0, 16);
-  const reuse = await uow.addresses.reusable(project.id, currency.chain, walletId, now);
-  if (
-    reuse &&
-    (await uow.addresses.reassign(project.id, currency.chain, walletId, reuse.idx, invoice.id, now))
-  ) {
-    return { chain: currency.chain, address: reuse.address, index: reuse.idx };
-  }
-  const gap = wallet.gapLimit || DEFAULT_GAP_LIMIT;
-  if ((await uow.addresses.unusedCount(project.id, currency.chain, walletId)) >= gap) {
-    throw new KassaError(
-      'rate_limited',
-      `the ${currency.chain} wallet has ${gap} unpaid addresses outstanding (its gap limit); raise the project's gap limit and the wallet's, or wait for invoices to expire`,
-      'currency',
-    );
-  }
-  const start = await uow.addresses.nextIndex(project.id, currency.chain, walletId);
-  for (let i = start; i < start + 20; i++) {
-    const address = family.deriveAddress({ key: wallet.key, index: i, currency, network });
-    const ok = await uow.addresses.allocate({
-      projectId: project.id,
-      chain: currency.chain,
-      walletId,
-      idx: i,
-      address,
-      invoiceId: invoice.id,
-      at: now,
-    });
-    if (ok) return { chain: currency.chain, address, index: i };
-  }
-  throw new KassaError('conflict', 'could not allocate an address, retry');
+  return handOut(ctx, uow, wallet, invoice.id, true);
 }
 
 /**
@@ -150,6 +85,8 @@ export async function fixQuote(
   currencyCode: string,
   rate: LockedRate,
   field = 'currency',
+  /** A new invoice: it holds no address and no quote yet. */
+  fresh = false,
 ): Promise<Quote> {
   const currency = cryptoCurrency(currencyCode);
   if (!currency) throw invalid(field, `unknown payment currency ${currencyCode}`);
@@ -166,7 +103,14 @@ export async function fixQuote(
     currency.decimals,
   );
   if (amountDue <= 0n) throw invalid('amount', 'amount is too small to pay in ' + currency.code);
-  const { chain, address, index } = await allocateAddress(ctx, uow, project, invoice, currency);
+  const { chain, address, index } = await allocateAddress(
+    ctx,
+    uow,
+    project,
+    invoice,
+    currency,
+    fresh,
+  );
   const quote: Quote = {
     id: newId('quo', ctx.clock.now()),
     invoiceId: invoice.id,
@@ -182,7 +126,7 @@ export async function fixQuote(
       project.confirmations[currency.code] ?? DEFAULT_CONFIRMATIONS[currency.chain],
     active: true,
   };
-  await uow.quotes.deactivate(invoice.id);
+  if (!fresh) await uow.quotes.deactivate(invoice.id);
   await uow.quotes.insert(quote);
   return quote;
 }

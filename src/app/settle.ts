@@ -115,14 +115,26 @@ export async function settle(
     updatedAt: invoice.updatedAt,
   });
 
-  // An address that never received anything goes back to the pool after a cool-down.
-  if (r.closed && payments.length === 0 && inv.watchUntil === null) {
-    await uow.addresses.release(invoiceId, closesAt + ctx.settings.addressReuseCooldownMs);
+  // Opt-in reuse only: an address that never received anything may be handed
+  // out again once its cool-down, and at least the late-payment window, is over.
+  const cooldown = ctx.settings.addressReuseCooldownMs;
+  if (cooldown > 0 && r.closed && payments.length === 0 && inv.watchUntil === null) {
+    await uow.addresses.release(invoiceId, closesAt + Math.max(cooldown, window));
   } else if (payments.length > 0 && inv.receivedConfirmed + inv.receivedUnconfirmed === 0n) {
     await uow.addresses.markUsed(invoiceId);
   }
 
   const view = viewOf(ctx, invoice, quote);
+  const pv = (p: Payment): PaymentView => paymentView(p, quote?.currency ?? '', reqConf);
+  // Provider formats list every transaction and the redirect targets in each callback.
+  const shared = {
+    payments: payments.map(pv),
+    shop: {
+      name: project?.name ?? '',
+      success_url: project?.successUrl ?? null,
+      fail_url: project?.failUrl ?? null,
+    },
+  };
   const events: InvoiceEvent[] = [];
   const add = (type: InvoiceEventType, data: Record<string, unknown>) =>
     events.push({
@@ -130,10 +142,9 @@ export async function settle(
       invoiceId,
       projectId: inv.projectId,
       type,
-      data,
+      data: { ...data, ...shared },
       createdAt: now,
     });
-  const pv = (p: Payment): PaymentView => paymentView(p, quote?.currency ?? '', reqConf);
 
   for (const e of pending)
     add(e.type, { invoice: view, ...(e.payment ? { payment: pv(e.payment) } : {}), ...e.extra });

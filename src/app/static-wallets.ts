@@ -13,7 +13,7 @@ import { openInvoice, type Quote } from '../domain/invoice.js';
 import { formatUnits } from '../domain/money.js';
 import type { Project } from '../domain/project.js';
 import type { AppContext } from './context.js';
-import { invoiceId, newId, sha256Hex, shortId } from './ids.js';
+import { invoiceId, newId, shortId } from './ids.js';
 import { projectOf } from './invoices.js';
 import type { ObservedTransfer, WatchedAddress } from './ports/chain.js';
 import type { Clock } from './ports/clock.js';
@@ -22,6 +22,7 @@ import type { InvoiceStore, UnitOfWork } from './ports/store.js';
 import { payableCurrencies } from './quotes.js';
 import { paymentFromTransfer } from './transfer-payment.js';
 import { settle, type PendingEvent } from './settle.js';
+import { handOut, walletFor } from './wallet-addresses.js';
 import { addressKey, MemoryWatchList } from './watch-list.js';
 
 /** Metadata keys on the invoice each static-wallet payment makes. */
@@ -108,38 +109,10 @@ export class StaticWallets {
     currency: CryptoCurrency,
     ownerId: string,
   ) {
-    const now = this.ctx.clock.now();
-    const test = project.testMode;
-    const family = test ? this.ctx.chains.test : this.ctx.chains[currency.family];
-    const wallet = project.wallets[currency.chain];
-    if (!family || (!test && !wallet)) {
-      throw new KassaError(
-        'currency_not_enabled',
-        `no ${currency.chain} wallet is configured for this project`,
-        'currency',
-      );
-    }
-    const chain = test ? 'test' : currency.chain;
-    const walletId = test ? currency.code : sha256Hex(wallet!.key).slice(0, 16);
-    const key = test ? project.id : wallet!.key;
-    const network = test
-      ? 'regtest'
-      : (this.ctx.settings.networks[currency.chain] ?? wallet!.network ?? 'mainnet');
-    const start = await uow.addresses.nextIndex(project.id, chain, walletId);
-    for (let idx = start; idx < start + 20; idx++) {
-      const address = family.deriveAddress({ key, index: idx, currency, network });
-      const ok = await uow.addresses.allocate({
-        projectId: project.id,
-        chain,
-        walletId,
-        idx,
-        address,
-        invoiceId: ownerId,
-        at: now,
-      });
-      if (ok) return { chain, address, walletId, index: idx };
-    }
-    throw new KassaError('conflict', 'could not allocate an address, retry');
+    const wallet = walletFor(this.ctx, project, project.testMode, currency);
+    // A permanent address: never one that another invoice held before.
+    const { chain, address, index } = await handOut(this.ctx, uow, wallet, ownerId, false);
+    return { chain, address, walletId: wallet.walletId, index };
   }
 
   /** Loads wallets created since the last load (by any process) into the in-memory index. */

@@ -23,5 +23,6 @@ export function paymentFromTransfer(
     dropped: false,
     rbf: t.rbf ?? false,
     firstSeenAt: now,
+    validUntil: t.validUntil ?? null,
   };
 }

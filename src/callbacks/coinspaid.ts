@@ -1,66 +1,118 @@
 /**
- * CoinsPaid-style callbacks: the invoice in CoinsPaid's words, signed with
- * `X-Processing-Signature`, the hex HMAC-SHA512 of the raw body.
+ * CoinsPaid-style callbacks: the invoice callback of CoinsPaid's API v2 docs,
+ * field for field and type for type, signed with `X-Processing-Signature` (hex
+ * HMAC-SHA512 of the raw body) beside `X-Processing-Key` (the endpoint's public
+ * key id). What CoinsPaid does not document sits in `x_kassa`.
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import type { InvoiceView, PaymentView } from '../app/invoice-view.js';
 import {
   JSON_HEADERS,
   STATE_EVENT_TYPES,
   TEST_EVENT_TYPE,
   type CallbackFormat,
-  type EventData,
+  eventPayments,
 } from './format.js';
 import { coinsPaidStatus } from '../domain/status-vocabulary.js';
 
-/** The invoice as CoinsPaid names it; amounts are exact decimal strings. */
-export function coinsPaidInvoice(type: string, data: EventData): Record<string, unknown> {
-  const inv = data.invoice;
+/**
+ * CoinsPaid ids are integers. Kassa's are strings, so each object gets a stable
+ * positive integer derived from its id: the first 53 bits of its SHA-256, the
+ * largest integer every JSON client (JavaScript included) reads exactly.
+ */
+export function coinsPaidNumericId(id: string): number {
+  const h = createHash('sha256').update(id).digest();
+  return Number(h.readBigUInt64BE(0) >> 11n) || 1;
+}
+
+/** The public key id of a CoinsPaid-format endpoint, sent as `X-Processing-Key`. */
+export function coinsPaidProcessingKey(endpointId: string): string {
+  return endpointId;
+}
+
+const unixSeconds = (iso: string | null | undefined): number | null =>
+  iso ? Math.floor(Date.parse(iso) / 1000) : null;
+
+/** One entry of `transactions[]`; CoinsPaid types `confirmations` as a string. */
+export function coinsPaidTransaction(p: PaymentView) {
+  return {
+    id: coinsPaidNumericId(p.id),
+    currency: p.currency,
+    transaction_type: 'blockchain',
+    type: 'deposit',
+    address: p.address,
+    tag: null,
+    amount: p.amount,
+    txid: p.txid,
+    confirmations: String(p.confirmations),
+    x_kassa: {
+      payment_id: p.id,
+      index: p.index,
+      amount_units: p.amount_units,
+      required_confirmations: p.required_confirmations,
+      confirmed: p.confirmed,
+      dropped: p.dropped,
+    },
+  };
+}
+
+/**
+ * The invoice as CoinsPaid's invoice callback (and invoice object) names it.
+ * Amounts are exact decimal strings, times unix seconds.
+ */
+export function coinsPaidInvoice(
+  inv: InvoiceView,
+  payments: readonly PaymentView[],
+  event?: string,
+): Record<string, unknown> {
   const q = inv.quote;
-  const p = data.payment;
-  const confirming = p !== undefined && !p.confirmed && p.confirmations > 0;
+  const live = payments.filter((p) => !p.dropped);
+  const confirming = live.some((p) => !p.confirmed && p.confirmations > 0);
   const state = coinsPaidStatus(inv, confirming);
   return {
-    id: inv.id,
+    id: coinsPaidNumericId(inv.id),
     foreign_id: inv.order_id,
     type: 'invoice',
-    event: type,
-    status: state.status,
+    crypto_address: q
+      ? {
+          id: coinsPaidNumericId(`${q.currency}:${q.address}`),
+          currency: q.currency,
+          ...(q.currency !== inv.currency ? { convert_to: inv.currency } : {}),
+          address: q.address,
+          tag: null,
+        }
+      : null,
+    currency_sent: q
+      ? { currency: q.currency, amount: q.amount_due, remaining_amount: inv.remaining }
+      : null,
+    currency_received: { currency: inv.currency, amount: inv.amount },
+    transactions: live.map(coinsPaidTransaction),
+    // Kassa is non-custodial: nothing is deducted from what the customer sends.
+    fees: [],
     error: state.error,
-    timer: inv.expires_at !== null,
-    url: inv.link,
-    title: null,
-    description: inv.description,
-    currency: inv.currency,
-    amount: inv.amount,
-    sender_currency: q?.currency ?? null,
-    sender_amount: q?.amount_due ?? null,
-    sender_amount_units: q?.amount_due_units ?? null,
-    received_amount: inv.received,
-    received_amount_units: inv.received_units,
-    pending_amount: inv.received_unconfirmed,
-    pending_amount_units: inv.received_unconfirmed_units,
-    remaining_amount: inv.remaining,
-    remaining_amount_units: inv.remaining_units,
-    address: q?.address ?? null,
-    fixed_at: q?.fixed_at ?? null,
-    expires_at: inv.expires_at,
-    transactions: p
-      ? [
-          {
-            id: p.id,
-            currency: p.currency,
-            transaction_type: 'blockchain',
-            type: 'deposit',
-            address: p.address,
-            txid: p.txid,
-            amount: p.amount,
-            amount_units: p.amount_units,
-            confirmations: p.confirmations,
-            status: p.dropped ? 'cancelled' : p.confirmed ? 'confirmed' : 'not_confirmed',
-          },
-        ]
-      : [],
-    native: { status: inv.status, context: inv.context, resolution: inv.resolution },
+    status: state.status,
+    fixed_at: unixSeconds(q?.fixed_at),
+    expires_at: unixSeconds(inv.expires_at),
+    x_kassa: {
+      ...(event ? { event } : {}),
+      invoice_id: inv.id,
+      uuid: inv.uuid,
+      status: inv.status,
+      context: inv.context,
+      resolution: inv.resolution,
+      url: inv.link,
+      description: inv.description,
+      amount_due: q?.amount_due ?? null,
+      amount_due_units: q?.amount_due_units ?? null,
+      received: inv.received,
+      received_units: inv.received_units,
+      received_unconfirmed: inv.received_unconfirmed,
+      received_unconfirmed_units: inv.received_unconfirmed_units,
+      remaining: inv.remaining,
+      remaining_units: inv.remaining_units,
+      rate: q?.rate ?? null,
+      created_at: unixSeconds(inv.created_at),
+    },
   };
 }
 
@@ -71,9 +123,19 @@ export const coinsPaidFormat: CallbackFormat = {
   defaultEvents: ['payment.seen', 'payment.confirmed', ...STATE_EVENT_TYPES],
   wants: (e) => EVENTS.includes(e.type),
   async render(event, ctx) {
-    const body = JSON.stringify(coinsPaidInvoice(event.type, event.data));
+    const body = JSON.stringify(
+      coinsPaidInvoice(event.data.invoice, eventPayments(event.data), event.type),
+    );
     const secret = ctx.secrets[0] ?? '';
     const signature = createHmac('sha512', secret).update(body).digest('hex');
-    return { headers: { ...JSON_HEADERS, 'x-processing-signature': signature }, body };
+    // CoinsPaid's own spelling: some PHP handlers look the headers up case-sensitively.
+    return {
+      headers: {
+        ...JSON_HEADERS,
+        'X-Processing-Key': coinsPaidProcessingKey(ctx.endpointId ?? ''),
+        'X-Processing-Signature': signature,
+      },
+      body,
+    };
   },
 };

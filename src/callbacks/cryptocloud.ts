@@ -1,16 +1,21 @@
 /**
- * CryptoCloud-compatible postback: POSTed when an invoice becomes paid, partial
- * or overpaid, as JSON or form fields, with an HS256 JWT `token` signed by the
+ * CryptoCloud-compatible postback: POSTed once, when an invoice becomes paid in
+ * CryptoCloud's sense (see isCryptoCloudPaid), as JSON or form fields, with an HS256 JWT `token` signed by the
  * project's secret key (claims `id` and `exp`), exactly what CryptoCloud
  * integrations already verify.
  */
 import { SignJWT } from 'jose';
 import type { InvoiceView } from '../app/invoice-view.js';
 import { cryptoCurrency } from '../domain/currencies.js';
-import { JSON_HEADERS, TEST_EVENT_TYPE, type CallbackFormat, type EventData } from './format.js';
-import { cryptoCloudStatus } from '../domain/status-vocabulary.js';
+import {
+  JSON_HEADERS,
+  STATE_EVENT_TYPES,
+  TEST_EVENT_TYPE,
+  type CallbackFormat,
+  type EventData,
+} from './format.js';
+import { cryptoCloudStatus, isCryptoCloudPaid } from '../domain/status-vocabulary.js';
 
-const POSTBACK_STATUSES = new Set(['paid', 'partial', 'overpaid']);
 const TOKEN_LIFETIME_SECONDS = 300;
 
 /** CryptoCloud writes times as "2023-01-01 12:00:00.000000" (UTC). */
@@ -80,16 +85,18 @@ export async function postbackToken(
     .sign(new TextEncoder().encode(secretKey));
 }
 
+/** Shop handlers mark the order paid on any postback: only a paid invoice makes one. */
 function wantsPostback(type: string, data: EventData): boolean {
   if (type === TEST_EVENT_TYPE) return true;
-  if (type === 'invoice.status_changed') return POSTBACK_STATUSES.has(data.invoice.status);
-  return type === 'invoice.resolved' && data.invoice.resolution === 'completed';
+  return STATE_EVENT_TYPES.includes(type) && isCryptoCloudPaid(data.invoice);
 }
 
 export const cryptoCloudFormat: CallbackFormat = {
   name: 'cryptocloud',
   defaultEvents: ['invoice.status_changed', 'invoice.resolved'],
   wants: (e) => wantsPostback(e.type, e.data),
+  // Paid, then overpaid by a top-up or paid again after a reorg: the shop heard "success" already.
+  oncePerInvoice: true,
   async render(event, ctx) {
     const invoice = event.data.invoice;
     const id = shortInvoiceId(invoice);

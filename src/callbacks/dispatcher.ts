@@ -179,6 +179,7 @@ export class Dispatcher {
     if (d.previous_secret && (d.previous_secret_expires_at ?? 0) > now)
       secrets.push(d.previous_secret);
     return format.render(event, {
+      endpointId: d.endpoint_id,
       secrets,
       projectSecretKey: d.project_secret_key,
       contentType: d.content_type as ContentType,

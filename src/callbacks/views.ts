@@ -4,6 +4,7 @@ import type {
   DeliveriesTable,
   DeliveryAttemptsTable,
 } from '../store/deliveries-repository.js';
+import { coinsPaidProcessingKey } from './coinspaid.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
@@ -16,6 +17,8 @@ export interface EndpointView {
   events: string[] | null;
   enabled: boolean;
   description: string | null;
+  /** CoinsPaid format: the public key id sent as `X-Processing-Key` beside the signature. */
+  processing_key?: string;
   /** While set, the secret before the last rotation still signs too. */
   previous_secret_valid_until: string | null;
   created_at: string;
@@ -34,6 +37,7 @@ export function endpointView(e: CallbackEndpointsTable, now: number): EndpointVi
     events: e.events ? (JSON.parse(e.events) as string[]) : null,
     enabled: e.enabled === 1,
     description: e.description,
+    ...(e.format === 'coinspaid' ? { processing_key: coinsPaidProcessingKey(e.id) } : {}),
     previous_secret_valid_until: overlap ? iso(e.previous_secret_expires_at) : null,
     created_at: iso(e.created_at) ?? '',
     updated_at: iso(e.updated_at) ?? '',

@@ -17,6 +17,8 @@ import { tronFamily } from '../chains/tron/index.js';
 import { utxoFamily } from '../chains/utxo/index.js';
 import { ensureDemo, startKassa, type Kassa } from '../runtime.js';
 import { migrateToLatest, openStore } from '../store/database.js';
+import { issueProviderCredentials, type Provider } from '../app/provider-credentials.js';
+import { loadSigningKey } from '../signing-key.js';
 
 function config(): Config {
   try {
@@ -121,6 +123,27 @@ key
     withKassa(async (k) => {
       await revokeApiKey(k.ctx, id);
       console.log(`revoked ${id}`);
+    }),
+  );
+
+key
+  .command('provider')
+  .description(
+    'a Cryptopay- or CoinsPaid-style key pair for one project (a new API key underneath)',
+  )
+  .requiredOption('--account <id>', 'account id')
+  .requiredOption('--shop <id>', 'project (shop) id the pair creates invoices in')
+  .requiredOption('--provider <name>', 'cryptopay or coinspaid')
+  .action(async (o: { account: string; shop: string; provider: string }) =>
+    withKassa(async (k) => {
+      const c = await issueProviderCredentials(k.ctx, loadSigningKey(k.config), {
+        accountId: o.account,
+        shopId: o.shop,
+        provider: o.provider as Provider,
+      });
+      console.log(
+        `key id: ${c.keyId} (revoke it to end the pair)\napi key: ${c.apiKey}\napi secret (shown once): ${c.apiSecret}`,
+      );
     }),
   );
 

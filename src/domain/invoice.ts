@@ -105,6 +105,8 @@ export interface Payment {
   readonly dropped: boolean;
   readonly rbf: boolean;
   readonly firstSeenAt: number;
+  /** TRON's expiration (ms): past it, an orphaned payment can never be mined. */
+  readonly validUntil?: number | null;
 }
 
 export interface Refund {

@@ -20,18 +20,29 @@ export interface ServerOptions extends ApiV1Options {
   readonly metrics?: Registry;
   /** Other faces (CryptoCloud, payment page, ...) registered at the root. */
   readonly faces?: ((app: FastifyInstance) => Promise<void>)[];
-  readonly trustProxy?: boolean;
+  /** X-Forwarded-For hops to believe: a count from the right, or the proxies' addresses/CIDRs. */
+  readonly trustProxy?: false | number | string[];
   /** `-blocknotify` hook: wakes the chain's watcher; false for an unknown chain. */
   readonly blockNotify?: (chain: string) => boolean;
 }
 
 export const BODY_LIMIT = 64 * 1024;
 
+/**
+ * A hop count believes the nearest N addresses (the socket peer and the hops
+ * it appended); it is safe only when Kassa is reachable through those proxies
+ * alone. Addresses/CIDRs believe only hops added by those proxies.
+ */
+function proxyTrust(trust: false | number | string[]) {
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return trust;
+}
+
 export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: BODY_LIMIT,
-    trustProxy: opts.trustProxy ?? false,
+    trustProxy: proxyTrust(opts.trustProxy ?? false),
     // Unknown fields are refused, not silently dropped; amounts are never coerced from numbers.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,

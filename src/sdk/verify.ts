@@ -89,6 +89,27 @@ export function verifyCoinsPaidSignature(
 }
 
 /**
+ * CoinsPaid style, as CoinsPaid's own handlers check it: `X-Processing-Key` is
+ * the endpoint's `processing_key` and `X-Processing-Signature` the hex
+ * HMAC-SHA512 of the raw body.
+ */
+export function verifyCoinsPaidCallback(opts: {
+  body: Body;
+  headers: HeaderBag;
+  secret: string | readonly string[];
+  processingKey: string;
+}): boolean {
+  const key = header(opts.headers, 'x-processing-key') ?? '';
+  const keyOk = sameBytes(Buffer.from(key), Buffer.from(opts.processingKey));
+  const sigOk = verifyCoinsPaidSignature(
+    opts.body,
+    header(opts.headers, 'x-processing-signature'),
+    opts.secret,
+  );
+  return keyOk && sigOk;
+}
+
+/**
  * CryptoCloud postback: `token` is an HS256 JWT signed with the project's secret
  * key, claims `id` (the invoice id without `INV-`) and `exp`. Checks the
  * signature, the expiry and, when given, that `id` names this invoice.

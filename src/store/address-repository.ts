@@ -10,34 +10,52 @@ export function addressRepository(db: Kysely<Database>): UnitOfWork['addresses']
       .where('address_allocations.chain', '=', chain)
       .where('address_allocations.wallet_id', '=', walletId);
   return {
-    async nextIndex(projectId, chain, walletId) {
-      const r = await wallet(projectId, chain, walletId)
-        .select(sql<number | null>`max(idx)`.as('m'))
+    async held(projectId, chain, walletId, invoiceId) {
+      const r = await db
+        .selectFrom('address_allocations')
+        .select(['idx', 'address'])
+        .where('invoice_id', '=', invoiceId)
+        .where('project_id', '=', projectId)
+        .where('chain', '=', chain)
+        .where('wallet_id', '=', walletId)
+        .orderBy('idx')
+        .limit(1)
         .executeTakeFirst();
-      return r?.m === null || r?.m === undefined ? 0 : Number(r.m) + 1;
+      return r && { idx: Number(r.idx), address: r.address };
+    },
+    async take(projectId, chain, walletId) {
+      // The row lock taken here is held until commit: concurrent creates on one
+      // wallet queue for it instead of racing for the same index.
+      const r = await db
+        .insertInto('address_wallets')
+        .values({
+          project_id: projectId,
+          chain,
+          wallet_id: walletId,
+          next_idx: 1,
+          highest_used: -1,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['project_id', 'chain', 'wallet_id'])
+            .doUpdateSet({ next_idx: sql`address_wallets.next_idx + 1` }),
+        )
+        .returning(['next_idx', 'highest_used'])
+        .executeTakeFirstOrThrow();
+      return { idx: Number(r.next_idx) - 1, highestUsed: Number(r.highest_used) };
     },
     async reusable(projectId, chain, walletId, now) {
       const r = await wallet(projectId, chain, walletId)
         .select(['idx', 'address'])
         .where('reusable_at', 'is not', null)
         .where('reusable_at', '<=', now)
-        .orderBy('idx')
+        .orderBy('reusable_at')
         .limit(1)
         .executeTakeFirst();
       return r && { idx: Number(r.idx), address: r.address };
     },
-    async unusedCount(projectId, chain, walletId) {
-      // Addresses not (yet) paid: handed out to open invoices, or released for reuse.
-      const r = await wallet(projectId, chain, walletId)
-        .innerJoin('invoices', 'invoices.id', 'address_allocations.invoice_id')
-        .select(sql<string>`count(*)`.as('n'))
-        .where('invoices.received_confirmed', '=', '0')
-        .where('invoices.received_unconfirmed', '=', '0')
-        .executeTakeFirst();
-      return Number(r?.n ?? 0);
-    },
     async allocate(a) {
-      const r = await db
+      await db
         .insertInto('address_allocations')
         .values({
           project_id: a.projectId,
@@ -49,9 +67,7 @@ export function addressRepository(db: Kysely<Database>): UnitOfWork['addresses']
           allocated_at: a.at,
           reusable_at: null,
         })
-        .onConflict((oc) => oc.columns(['project_id', 'chain', 'wallet_id', 'idx']).doNothing())
-        .executeTakeFirst();
-      return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+        .execute();
     },
     async reassign(projectId, chain, walletId, idx, invoiceId, at) {
       const r = await db
@@ -73,10 +89,56 @@ export function addressRepository(db: Kysely<Database>): UnitOfWork['addresses']
         .execute();
     },
     async markUsed(invoiceId) {
+      const held = await db
+        .selectFrom('address_allocations')
+        .select(['project_id', 'chain', 'wallet_id', 'idx'])
+        .where('invoice_id', '=', invoiceId)
+        .execute();
+      if (held.length === 0) return;
       await db
         .updateTable('address_allocations')
         .set({ reusable_at: null })
         .where('invoice_id', '=', invoiceId)
+        .where('reusable_at', 'is not', null)
+        .execute();
+      for (const h of held) {
+        await db
+          .updateTable('address_wallets')
+          .set({ highest_used: h.idx })
+          .where('project_id', '=', h.project_id)
+          .where('chain', '=', h.chain)
+          .where('wallet_id', '=', h.wallet_id)
+          .where('highest_used', '<', h.idx)
+          .execute();
+      }
+    },
+    async wallets() {
+      const rows = await db.selectFrom('address_wallets').selectAll().execute();
+      return rows.map((r) => ({
+        projectId: r.project_id,
+        chain: r.chain,
+        walletId: r.wallet_id,
+        nextIdx: Number(r.next_idx),
+        highestUsed: Number(r.highest_used),
+      }));
+    },
+    async derived(sourceId, from, limit) {
+      const rows = await db
+        .selectFrom('derived_addresses')
+        .select(['idx', 'address'])
+        .where('source_id', '=', sourceId)
+        .where('idx', '>=', from)
+        .orderBy('idx')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ idx: Number(r.idx), address: r.address }));
+    },
+    async saveDerived(sourceId, rows) {
+      if (rows.length === 0) return;
+      await db
+        .insertInto('derived_addresses')
+        .values(rows.map((r) => ({ source_id: sourceId, idx: r.idx, address: r.address })))
+        .onConflict((oc) => oc.columns(['source_id', 'idx']).doNothing())
         .execute();
     },
   };

@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import { callbackFormat } from '../callbacks/formats.js';
-import { STATE_EVENT_TYPES, type EventData } from '../callbacks/format.js';
+import { STATE_EVENT_TYPES, type CallbackFormat, type EventData } from '../callbacks/format.js';
 import {
   blankDelivery,
   newId,
@@ -49,6 +49,7 @@ export async function enqueueDeliveries(
         format.wants({ type: e.type, data }),
     );
     if (format.name !== 'native') chosen = collapseStateEvents(chosen);
+    if (format.oncePerInvoice) chosen = await firstPerInvoice(trx, ep.id, format, chosen);
     for (const { e } of chosen)
       rows.push({
         id: newId('dlv'),
@@ -78,4 +79,38 @@ function collapseStateEvents<T extends { e: EventsTable }>(chosen: T[]): T[] {
   return chosen.filter(
     (c) => !STATE_EVENT_TYPES.includes(c.e.type) || lastState.get(c.e.invoice_id) === c,
   );
+}
+
+/**
+ * Keeps only the first wanted event per invoice that this endpoint never had
+ * one for. Earlier deliveries count only if the format wants their event, so a
+ * delivery made under an older rule does not block the one due now.
+ */
+async function firstPerInvoice<T extends { e: EventsTable }>(
+  trx: Kysely<Database>,
+  endpointId: string,
+  format: CallbackFormat,
+  chosen: T[],
+): Promise<T[]> {
+  if (chosen.length === 0) return chosen;
+  const invoiceIds = [...new Set(chosen.map((c) => c.e.invoice_id))];
+  const earlier = await trx
+    .withTables<CallbackTables>()
+    .selectFrom('deliveries as d')
+    .innerJoin('events as e', 'e.id', 'd.event_id')
+    .select(['d.invoice_id', 'e.type', 'e.data'])
+    .where('d.endpoint_id', '=', endpointId)
+    .where('d.invoice_id', 'in', invoiceIds)
+    .where('d.redelivery_of', 'is', null)
+    .execute();
+  const done = new Set(
+    earlier
+      .filter((d) => format.wants({ type: d.type, data: JSON.parse(d.data) as EventData }))
+      .map((d) => d.invoice_id),
+  );
+  return chosen.filter((c) => {
+    if (done.has(c.e.invoice_id)) return false;
+    done.add(c.e.invoice_id);
+    return true;
+  });
 }

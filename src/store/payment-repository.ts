@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { UnitOfWork } from '../app/ports/store.js';
-import { fromPayment, toPayment } from './rows.js';
+import { fromPayment, num, toPayment } from './rows.js';
 import type { Database, PaymentsTable } from './schema.js';
 
 export function paymentRepository(db: Kysely<Database>): UnitOfWork['payments'] {
@@ -72,18 +72,16 @@ export function paymentRepository(db: Kysely<Database>): UnitOfWork['payments'] 
         .execute();
       return rows.map(toPayment);
     },
+    async unmined(chain) {
+      const rows = await db
+        .selectFrom('payments')
+        .select(['txid', 'valid_until'])
+        .distinct()
+        .where('chain', '=', chain)
+        .where('block_height', 'is', null)
+        .where('dropped', '=', 0)
+        .execute();
+      return rows.map((r) => ({ txid: r.txid, validUntil: num(r.valid_until) }));
+    },
   };
-}
-
-/** Txids of payments still in the mempool on `chain`, so a watcher can tell which vanished while it was down. */
-export async function unconfirmedTxids(db: Kysely<Database>, chain: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('payments')
-    .select('txid')
-    .distinct()
-    .where('chain', '=', chain)
-    .where('block_height', 'is', null)
-    .where('dropped', '=', 0)
-    .execute();
-  return rows.map((r) => r.txid);
 }

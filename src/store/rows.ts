@@ -13,7 +13,8 @@ import type {
   RefundsTable,
 } from './schema.js';
 
-const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
+/** A nullable integer column (PostgreSQL returns bigint as a string). */
+export const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
 
 export function toInvoice(r: InvoicesTable): Invoice {
   return {
@@ -128,6 +129,7 @@ export function toPayment(r: PaymentsTable): Payment {
     dropped: r.dropped === 1,
     rbf: r.rbf === 1,
     firstSeenAt: Number(r.first_seen_at),
+    validUntil: num(r.valid_until),
   };
 }
 
@@ -148,6 +150,7 @@ export function fromPayment(p: Payment): PaymentsTable {
     rbf: p.rbf ? 1 : 0,
     first_seen_at: p.firstSeenAt,
     updated_at: p.firstSeenAt,
+    valid_until: p.validUntil ?? null,
   };
 }
 

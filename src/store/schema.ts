@@ -93,6 +93,22 @@ export interface AddressAllocationsTable {
   reusable_at: number | null;
 }
 
+/** One row per wallet: its next index and the highest index that ever received a payment. */
+export interface AddressWalletsTable {
+  project_id: string;
+  chain: string;
+  wallet_id: string;
+  next_idx: number;
+  highest_used: number;
+}
+
+/** Addresses derived ahead of time, so derivation stays off the request path. */
+export interface DerivedAddressesTable {
+  source_id: string;
+  idx: number;
+  address: string;
+}
+
 export interface PaymentsTable {
   id: string;
   invoice_id: string;
@@ -109,6 +125,7 @@ export interface PaymentsTable {
   rbf: number;
   first_seen_at: number;
   updated_at: number;
+  valid_until: number | null;
 }
 
 export interface EventsTable {
@@ -190,6 +207,8 @@ export interface Database {
   invoices: InvoicesTable;
   quotes: QuotesTable;
   address_allocations: AddressAllocationsTable;
+  address_wallets: AddressWalletsTable;
+  derived_addresses: DerivedAddressesTable;
   payments: PaymentsTable;
   events: EventsTable;
   refunds: RefundsTable;

@@ -9,6 +9,8 @@ export interface ReceivedRequest {
   method: string;
   path: string;
   headers: http.IncomingHttpHeaders;
+  /** Header names and values as sent, names in the sender's spelling. */
+  rawHeaders: string[];
   /** The raw body exactly as received, for signature checks. */
   body: string;
   at: number;
@@ -45,6 +47,7 @@ export async function startReceiver(): Promise<Receiver> {
         method: req.method ?? '',
         path: req.url ?? '',
         headers: req.headers,
+        rawHeaders: req.rawHeaders,
         body: Buffer.concat(chunks).toString('utf8'),
         at: Date.now(),
       };

@@ -48,6 +48,14 @@ export interface ObservedTransfer {
   readonly blockHeight: number | null;
   /** Signals BIP125 replaceability. */
   readonly rbf?: boolean;
+  /** TRON's expiration (ms): no block timestamped later may include the transaction. */
+  readonly validUntil?: number;
+}
+
+/** A payment's transaction recorded but not in a block: in a mempool, or its block orphaned. */
+export interface UnminedTransaction {
+  readonly txid: string;
+  readonly validUntil: number | null;
 }
 
 /** The use cases a watcher drives. Every method is idempotent. */
@@ -60,6 +68,11 @@ export interface PaymentLedger {
   blocksDisconnected(chain: string, fromHeight: number): Promise<void>;
   /** A transaction left the mempool without confirming, or its inputs were spent elsewhere. */
   transactionDropped(chain: string, txid: string): Promise<void>;
+  /**
+   * Transactions of `chain`'s payments that are neither mined nor dropped, as
+   * the store holds them: a watcher follows them across restarts.
+   */
+  unminedTransactions(chain: string): Promise<readonly UnminedTransaction[]>;
 }
 
 export interface WatchedAddress {

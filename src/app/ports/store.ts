@@ -42,6 +42,20 @@ export interface AllocatedAddress {
   readonly address: string;
 }
 
+export interface WalletIndex {
+  readonly idx: number;
+  /** Highest index that ever received a payment, -1 if none. */
+  readonly highestUsed: number;
+}
+
+export interface WalletCounters {
+  readonly projectId: string;
+  readonly chain: string;
+  readonly walletId: string;
+  readonly nextIdx: number;
+  readonly highestUsed: number;
+}
+
 export interface UnitOfWork {
   readonly accounts: {
     insert(a: Account): Promise<void>;
@@ -110,6 +124,8 @@ export interface UnitOfWork {
     mined(chain: string, maxConfirmations: number): Promise<Payment[]>;
     minedFrom(chain: string, fromHeight: number): Promise<Payment[]>;
     byTxid(chain: string, txid: string): Promise<Payment[]>;
+    /** Transactions of payments on `chain` neither mined nor dropped. */
+    unmined(chain: string): Promise<{ txid: string; validUntil: number | null }[]>;
   };
   readonly events: {
     append(events: readonly InvoiceEvent[]): Promise<void>;
@@ -134,17 +150,25 @@ export interface UnitOfWork {
     ): Promise<boolean>;
   };
   readonly addresses: {
-    /** Next never-used index for the wallet. */
-    nextIndex(projectId: string, chain: string, walletId: string): Promise<number>;
-    /** An address whose invoice expired unpaid and whose cool-down is over. */
+    /** The address `invoiceId` already holds on this wallet, if any. */
+    held(
+      projectId: string,
+      chain: string,
+      walletId: string,
+      invoiceId: string,
+    ): Promise<AllocatedAddress | undefined>;
+    /**
+     * Takes the wallet's next index by advancing its counter row inside the
+     * caller's transaction: one statement, no retries, distinct under concurrency.
+     */
+    take(projectId: string, chain: string, walletId: string): Promise<WalletIndex>;
+    /** An address whose invoice expired unpaid and whose cool-down is over (opt-in reuse). */
     reusable(
       projectId: string,
       chain: string,
       walletId: string,
       now: number,
     ): Promise<AllocatedAddress | undefined>;
-    /** Number of allocated, never-paid addresses still waiting (the wallet's gap). */
-    unusedCount(projectId: string, chain: string, walletId: string): Promise<number>;
     allocate(
       a: AllocatedAddress & {
         projectId: string;
@@ -153,7 +177,7 @@ export interface UnitOfWork {
         invoiceId: string;
         at: number;
       },
-    ): Promise<boolean>;
+    ): Promise<void>;
     reassign(
       projectId: string,
       chain: string,
@@ -162,9 +186,15 @@ export interface UnitOfWork {
       invoiceId: string,
       at: number,
     ): Promise<boolean>;
-    /** Marks an unpaid invoice's addresses reusable after `at`; a paid one's are kept forever. */
+    /** Marks an unpaid invoice's addresses reusable after `at` (only with opt-in reuse). */
     release(invoiceId: string, reusableAt: number): Promise<void>;
+    /** A payment arrived: the invoice's addresses are never reused and count as used for the gap. */
     markUsed(invoiceId: string): Promise<void>;
+    /** Every wallet's counters, for the gap metric. */
+    wallets(): Promise<WalletCounters[]>;
+    /** Addresses derived ahead of time for `sourceId`, from index `from` on. */
+    derived(sourceId: string, from: number, limit: number): Promise<AllocatedAddress[]>;
+    saveDerived(sourceId: string, rows: readonly AllocatedAddress[]): Promise<void>;
   };
 }
 

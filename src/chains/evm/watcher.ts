@@ -16,7 +16,7 @@ import type {
 } from '../../app/ports/chain.js';
 import { isValidEvmAddress } from './address.js';
 import { ChainMovedError, ETH_CHAIN, scanRange, type ScanContext } from './block-scan.js';
-import { OrphanedTransactions } from './orphans.js';
+import { OrphanedPayments } from '../orphans.js';
 import { EvmRpc, redact, type Hex } from './rpc.js';
 
 export interface WatcherLogger {
@@ -59,7 +59,7 @@ export class EvmWatcher implements ChainWatcher {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
-  private readonly orphans = new OrphanedTransactions();
+  private readonly orphans: OrphanedPayments;
   private state = {
     nodeReachable: false,
     height: null as number | null,
@@ -84,6 +84,7 @@ export class EvmWatcher implements ChainWatcher {
     this.keepBlocks = Math.max(this.batchBlocks + 1, options.keepBlocks ?? 256);
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.log = options.logger ?? silent;
+    this.orphans = new OrphanedPayments(ETH_CHAIN, options.ledger);
   }
 
   /** Refuses to start against a node of another chain. */
@@ -190,13 +191,11 @@ export class EvmWatcher implements ChainWatcher {
       // Each block's payments are recorded before the cursor moves past it.
       for (const transfer of byHeight.get(block.height) ?? []) {
         await ledger.recordTransfer(transfer);
-        this.orphans.seen(block.height, transfer.txid);
       }
       await store.advance(ETH_CHAIN, block);
     }
     await ledger.tipChanged(ETH_CHAIN, to);
     await store.prune(ETH_CHAIN, to - this.keepBlocks);
-    this.orphans.forget(to - this.keepBlocks);
     this.state.height = to;
     this.state.lastProgressAt = Date.now();
     if (range.transfers.length > 0) {
@@ -224,18 +223,13 @@ export class EvmWatcher implements ChainWatcher {
 
   /** Orphaned payments whose transaction the node has forgotten stop counting. */
   private async followOrphans(): Promise<void> {
-    const txids = this.orphans.pending;
-    if (txids.length === 0) return;
-    const txs = await this.rpc.transactions(txids as Hex[]);
-    for (const [i, txid] of txids.entries()) {
-      const tx = txs[i];
-      if (tx === null) {
-        await this.options.ledger.transactionDropped(ETH_CHAIN, txid);
-        this.log.warn({ chain: ETH_CHAIN, txid }, 'orphaned payment dropped by the node');
-      }
-      // Mined again: the rescan records it in its new block.
-      if (tx === null || tx?.blockNumber) this.orphans.settled(txid);
-    }
+    // Mined again or still in the node's pool: the scan records it in its new block.
+    const dropped = await this.orphans.follow(async (orphans) => {
+      const txs = await this.rpc.transactions(orphans.map((o) => o.txid as Hex));
+      return orphans.filter((_, i) => txs[i] === null).map((o) => o.txid);
+    });
+    for (const txid of dropped)
+      this.log.warn({ chain: ETH_CHAIN, txid }, 'orphaned payment dropped by the node');
   }
 
   /** Walks back to the last block both the node and the store agree on, and rewinds past it. */
@@ -257,7 +251,7 @@ export class EvmWatcher implements ChainWatcher {
     const orphanedFrom = height + 1;
     await ledger.blocksDisconnected(ETH_CHAIN, orphanedFrom);
     await store.rewind(ETH_CHAIN, orphanedFrom);
-    this.orphans.orphan(orphanedFrom);
+    this.orphans.disconnected();
     this.state.height = height;
     this.log.warn(
       { chain: ETH_CHAIN, from: orphanedFrom, to: cursor.height },

@@ -14,7 +14,7 @@ import type {
 import { systemClock, type Clock } from '../../app/ports/clock.js';
 import { TronRateLimitedError } from './api.js';
 import { addressToHex20 } from './address.js';
-import { OrphanedPayments } from './orphans.js';
+import { OrphanedPayments } from '../orphans.js';
 import { fetchBlockCredits, type BlockCredits, type TronNode } from './block-credits.js';
 import { blockHeader, type BlockHeader, type TronCredit } from './transfers.js';
 
@@ -60,7 +60,7 @@ export class TronWatcher implements ChainWatcher {
   private loop: Promise<void> | null = null;
   private abort = new AbortController();
   private wake: (() => void) | null = null;
-  private readonly orphans = new OrphanedPayments();
+  private readonly orphans: OrphanedPayments;
   private state = {
     nodeReachable: false,
     height: null as number | null,
@@ -79,6 +79,7 @@ export class TronWatcher implements ChainWatcher {
     this.batchSize = o.batchSize ?? 100;
     this.lookahead = Math.max(1, o.lookahead ?? 4);
     this.clock = o.clock ?? systemClock;
+    this.orphans = new OrphanedPayments(TRON_CHAIN, o.ledger);
   }
 
   async start(): Promise<void> {
@@ -169,6 +170,7 @@ export class TronWatcher implements ChainWatcher {
     // Fetch a few blocks (and their receipts) at once to hide the node's latency; apply them in order.
     let processed = 0;
     let stalled = false;
+    let latest: number | null = null;
     fetching: while (this.running && cur.height < head.height && processed < this.batchSize) {
       const from: number = cur.height + 1;
       const count = Math.min(this.lookahead, head.height - cur.height, this.batchSize - processed);
@@ -197,35 +199,46 @@ export class TronWatcher implements ChainWatcher {
         }
         await this.applyBlock(f);
         cur = { height: f.header.height, hash: f.header.hash };
+        latest = f.header.timestamp;
         processed += 1;
       }
     }
+    if (latest !== null) await this.dropExpiredOrphans(latest);
     await this.o.ledger.tipChanged(this.chain, cur.height);
-    if (cur.height > this.keepBlocks) {
+    if (cur.height > this.keepBlocks)
       await this.o.cursor.prune(this.chain, cur.height - this.keepBlocks);
-      this.orphans.prune(cur.height - this.keepBlocks);
-    }
     return stalled || cur.height >= head.height;
   }
 
   /** Reports the block's credits to watched addresses, then moves the cursor past it. */
   private async applyBlock({ header, credits, expirations }: BlockCredits): Promise<void> {
-    for (const credit of credits) {
-      if (!(await this.record(credit, header))) continue;
-      this.orphans.seen(credit.txid, header.height, expirations.get(credit.txid) ?? 0);
-    }
-    for (const txid of this.orphans.expired(header.timestamp)) {
-      this.o.logger.warn({ chain: this.chain, txid }, 'tron payment orphaned and expired');
-      await this.o.ledger.transactionDropped(this.chain, txid);
-    }
+    for (const credit of credits) await this.record(credit, header, expirations.get(credit.txid));
     await this.o.cursor.advance(this.chain, header);
     this.state.height = header.height;
     this.state.lastProgressAt = this.clock.now();
   }
 
-  /** Reports `credit` when its address is watched; true if it was. */
-  private async record(credit: TronCredit, block: BlockHeader): Promise<boolean> {
-    if (!this.o.watchList.lookup(this.chain, credit.to)) return false;
+  /**
+   * Orphaned payments that a block timestamped `blockTimestamp` proves can
+   * never be mined (past their expiration) are dropped.
+   */
+  private async dropExpiredOrphans(blockTimestamp: number): Promise<void> {
+    const dropped = await this.orphans.follow(async (orphans) =>
+      orphans
+        .filter((o) => o.validUntil !== null && o.validUntil < blockTimestamp)
+        .map((o) => o.txid),
+    );
+    for (const txid of dropped)
+      this.o.logger.warn({ chain: this.chain, txid }, 'tron payment orphaned and expired');
+  }
+
+  /** Reports `credit` when its address is watched. */
+  private async record(
+    credit: TronCredit,
+    block: BlockHeader,
+    validUntil: number | undefined,
+  ): Promise<void> {
+    if (!this.o.watchList.lookup(this.chain, credit.to)) return;
     await this.o.ledger.recordTransfer({
       chain: this.chain,
       txid: credit.txid,
@@ -235,6 +248,7 @@ export class TronWatcher implements ChainWatcher {
       amount: credit.amount,
       blockHash: block.hash,
       blockHeight: block.height,
+      ...(validUntil !== undefined && { validUntil }),
     });
     this.o.logger.info(
       {
@@ -246,7 +260,6 @@ export class TronWatcher implements ChainWatcher {
       },
       'tron payment seen',
     );
-    return true;
   }
 
   /**
@@ -269,7 +282,7 @@ export class TronWatcher implements ChainWatcher {
       'tron reorg: rolling back',
     );
     await this.o.ledger.blocksDisconnected(this.chain, forkAt);
-    this.orphans.disconnected(forkAt);
+    this.orphans.disconnected();
     await this.o.cursor.rewind(this.chain, forkAt);
     this.state.height = forkAt - 1;
     return true;

@@ -50,12 +50,6 @@ export interface UtxoWatcherOptions {
    * another one, where no derived address could ever be paid.
    */
   readonly network?: NetworkName;
-  /**
-   * Txids of payments recorded unconfirmed and not dropped (from the store).
-   * Read once at start, so a payment that left the mempool while Kassa was
-   * down is still reported dropped.
-   */
-  readonly unconfirmedTransactions?: () => Promise<readonly string[]>;
 }
 
 const silent: WatcherLogger = { info() {}, warn() {}, error() {} };
@@ -140,10 +134,12 @@ export class UtxoWatcher implements ChainWatcher {
     const caughtUp = await this.syncBlocks(best as string);
     if (!caughtUp) return { more: true };
     if (!this.pendingLoaded) {
-      // Their inputs are unknown here; a block spending them elsewhere
-      // shows as their absence from the mempool.
-      const unconfirmed = (await this.o.unconfirmedTransactions?.()) ?? [];
-      for (const txid of unconfirmed) this.mempool.track(txid, []);
+      // Payments recorded unconfirmed before a restart (in the mempool, or
+      // their block orphaned): one that left the mempool while Kassa was down
+      // is still reported dropped. Their inputs are unknown here; a block
+      // spending them elsewhere shows as their absence from the mempool.
+      for (const { txid } of await this.o.ledger.unminedTransactions(this.chain))
+        this.mempool.track(txid, []);
       this.pendingLoaded = true;
     }
     const backlog = await this.syncMempool(mempool as string[]);

@@ -60,6 +60,7 @@ export function customerMessage(err: unknown, t: Translate, page: PageData | nul
       return t('error_request');
     }
     case 'invalid_state':
+      return t(err.field === 'currency' ? 'error_currency_changes' : 'error_state');
     case 'conflict':
       return t('error_state');
     case 'currency_not_enabled':

@@ -2,12 +2,16 @@ import type { Migration } from 'kysely';
 import * as m001 from './001_core.js';
 import * as m002 from './002_callbacks.js';
 import * as m007 from './007_cryptocloud.js';
+import * as m011 from './011_address_counters.js';
 import * as m014 from './014_collections.js';
+import * as m015 from './015_payment_valid_until.js';
 
 /** Every migration, in order. Numbers are reserved per capability to avoid clashes. */
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
   '002_callbacks': m002,
   '007_cryptocloud': m007,
+  '011_address_counters': m011,
   '014_collections': m014,
+  '015_payment_valid_until': m015,
 };

@@ -21,7 +21,9 @@ import type {
   PaymentLedger,
   WatchedAddress,
   WatchList,
+  UnminedTransaction,
 } from '../../../src/app/ports/chain.js';
+import { unmined } from '../../support/unmined.js';
 import { evmFamily } from '../../../src/chains/evm/index.js';
 import { cryptoCurrency } from '../../../src/domain/currencies.js';
 import { chainCursorStore } from '../../../src/store/chain-cursor-repository.js';
@@ -121,6 +123,15 @@ export class RecordingLedger implements PaymentLedger {
     for (const p of this.payments.values()) {
       if (p.transfer.txid === txid && p.blockHeight === null) p.dropped = true;
     }
+  }
+
+  async unminedTransactions(chain: string): Promise<UnminedTransaction[]> {
+    this.calls.push(`unmined ${chain}`);
+    return unmined(
+      [...this.payments.values()]
+        .filter((p) => p.blockHeight === null && !p.dropped)
+        .map((p) => ({ txid: p.transfer.txid, validUntil: p.transfer.validUntil ?? null })),
+    );
   }
 
   to(address: string): LedgerPayment[] {

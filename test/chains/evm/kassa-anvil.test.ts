@@ -247,6 +247,30 @@ describe('ETH and ERC-20 invoices paid on anvil through the real Kassa', () => {
     await until(inv.id, 'paid');
   });
 
+  it('drops a paid payment whose block was reorged away while Kassa was stopped, once it restarts', async () => {
+    const inv = await createInvoice('ETH');
+    const snapshot = await chain.anvil.rpc<Hex>('evm_snapshot');
+    const txid = await sendEth(chain, to(inv), due(inv));
+    await mine(chain, 12);
+    await until(inv.id, 'paid');
+    await settled();
+    await shutdown();
+    // While Kassa is down the node forgets the transaction and follows a longer chain.
+    await chain.anvil.rpc('evm_revert', [snapshot]);
+    await mine(chain, 14);
+    expect(await chain.anvil.rpc('eth_getTransactionByHash', [txid])).toBeNull();
+    await boot();
+    const back = await until(inv.id, 'created');
+    expect(back.received_units).toBe('0');
+    expect(back.received_unconfirmed_units).toBe('0');
+    expect((await payments(inv.id))[0]).toMatchObject({
+      txid,
+      confirmations: 0,
+      block_hash: null,
+      dropped: true,
+    });
+  });
+
   it('misses nothing mined while Kassa was stopped, resuming from its cursor', async () => {
     const eth = await createInvoice('ETH');
     const usdt = await createInvoice('USDT_ERC20');

@@ -35,6 +35,11 @@ beforeEach(async () => {
   expect(patched.status, JSON.stringify(patched.body)).toBe(200);
   chain = new SyntheticTronChain();
   replay = await startTronReplay(chain);
+  await startWatcher();
+});
+
+/** A watcher process starting afresh: nothing in memory, everything from the store. */
+async function startWatcher(): Promise<void> {
   watcher = new TronWatcher({
     api: new TronApi({ baseUrl: replay.url }),
     tokens: { USDT_TRC20: USDT },
@@ -46,7 +51,7 @@ beforeEach(async () => {
   });
   await watcher.start();
   await until(() => watcher.health().height === chain.head.height, 'the watcher to reach the head');
-});
+}
 
 afterEach(async () => {
   await watcher?.stop();
@@ -121,5 +126,38 @@ describe('TRON end to end', () => {
     chain.mineEmpty(25);
     await until(async () => (await invoice(inv.id)).status === 'created', 'created again', 15_000);
     expect((await invoice(inv.id)).received_unconfirmed_units).toBe('0');
+  });
+
+  it('drops a paid payment orphaned while the watcher was stopped, once the new branch passes its expiration', async () => {
+    const created = await kassa.api('POST', '/api/v1/invoices', {
+      shop_id: kassa.shopId,
+      amount: '3',
+      currency: 'USD',
+      payment_currency: 'TRX',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const inv = created.body as {
+      id: string;
+      quote: { address: string; amount_due_units: string };
+    };
+    const block = chain.mine([
+      { kind: 'trx', to: inv.quote.address, amount: BigInt(inv.quote.amount_due_units) },
+    ]);
+    chain.mineEmpty(DEFAULT_CONFIRMATIONS.TRON - 1);
+    await until(async () => (await invoice(inv.id)).status === 'paid', 'paid', 15_000);
+
+    await watcher.stop();
+    // While no watcher runs, a longer branch without the payment runs past its expiration.
+    chain.fork(block.height);
+    chain.mineEmpty(25);
+    await startWatcher();
+    await until(async () => (await invoice(inv.id)).status === 'created', 'created again', 15_000);
+    const after = await invoice(inv.id);
+    expect(after.received_units).toBe('0');
+    expect(after.received_unconfirmed_units).toBe('0');
+    const payments = await kassa.api('GET', `/api/v1/invoices/${inv.id}/payments`);
+    expect(payments.body).toMatchObject({
+      data: [{ txid: block.txids[0], dropped: true, confirmations: 0 }],
+    });
   });
 });

@@ -10,7 +10,9 @@ import type {
   PaymentLedger,
   WatchedAddress,
   WatchList,
+  UnminedTransaction,
 } from '../../../src/app/ports/chain.js';
+import { unmined } from '../../support/unmined.js';
 
 export interface RecordedPayment {
   transfer: ObservedTransfer;
@@ -61,6 +63,14 @@ export class RecordingLedger implements PaymentLedger {
 
   async transactionDropped(_chain: string, txid: string): Promise<void> {
     this.dropped.push(txid);
+  }
+
+  async unminedTransactions(): Promise<UnminedTransaction[]> {
+    return unmined(
+      [...this.payments.values()]
+        .filter((p) => p.blockHeight === null && !this.dropped.includes(p.transfer.txid))
+        .map((p) => ({ txid: p.transfer.txid, validUntil: p.transfer.validUntil ?? null })),
+    );
   }
 
   payment(txid: string, index: number): RecordedPayment | undefined {

@@ -101,6 +101,8 @@ describe('TRON watcher', () => {
       amount: 25_500_000n,
       blockHash: block.hash,
       blockHeight: block.height,
+      // The transaction's own expiration, from its raw data.
+      validUntil: JSON.parse(block.blockText).transactions[0].raw_data.expiration,
     });
     expect(ledger.payments.size).toBe(1);
 

@@ -8,7 +8,9 @@ import type {
   PaymentLedger,
   WatchedAddress,
   WatchList,
+  UnminedTransaction,
 } from '../../../src/app/ports/chain.js';
+import { unmined } from '../../support/unmined.js';
 
 export const TEST_MNEMONIC =
   'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
@@ -143,6 +145,14 @@ export class RecordingLedger implements PaymentLedger {
     this.events.push({ kind: 'dropped', txid });
     for (const [k, p] of this.payments)
       if (p.txid === txid) this.payments.set(k, { ...p, dropped: true });
+  }
+
+  async unminedTransactions(): Promise<UnminedTransaction[]> {
+    return unmined(
+      [...this.payments.values()]
+        .filter((p) => p.blockHeight === null && !p.dropped)
+        .map((p) => ({ txid: p.txid, validUntil: p.validUntil ?? null })),
+    );
   }
 
   paymentsTo(address: string) {

@@ -262,13 +262,7 @@ describe('UTXO watcher against litecoind (regtest) with a recording ledger', () 
     await first.watcher.stop();
     await ltc.rpc('unloadwallet', 'payer2');
     await ltc.restart({ dropMempool: true });
-    const restarted = new UtxoWatcher({
-      ...optionsOf(first),
-      unconfirmedTransactions: async () =>
-        [...first.ledger.payments.values()]
-          .filter((p) => p.blockHash === null && !p.dropped)
-          .map((p) => p.txid),
-    });
+    const restarted = new UtxoWatcher(optionsOf(first));
     watchers.push(restarted);
     await restarted.start();
     await eventually(

@@ -105,6 +105,8 @@ export const en = {
 
   error_state: 'This is no longer possible: the invoice has changed. Reload the page.',
   error_currency: 'This coin is not available for this invoice. Choose another one.',
+  error_currency_changes:
+    'The coin of this invoice was changed too many times. Pay with the coin shown.',
   error_rate: 'The exchange rate is unavailable right now. Try again in a minute.',
   error_request: 'The request was not understood. Reload the page and try again.',
 

@@ -50,7 +50,8 @@ function waiting(r: RenderContext): Html {
   const q = r.page.view.quote!;
   return html`<h1 tabindex="-1">${r.t('waiting_title')}</h1>
     <p class="status" id="status-line">${r.t('waiting_status')}</p>
-    ${paymentFields(r, q.amount_due, r.t('amount_to_send'))} ${qrFigure(r)} ${countdown(r)}`;
+    ${formError(r, 'currency')} ${paymentFields(r, q.amount_due, r.t('amount_to_send'))}
+    ${qrFigure(r)} ${countdown(r)}`;
 }
 
 function confirmations(r: RenderContext): Html {
