@@ -1,7 +1,8 @@
 /**
  * Which IP addresses a callback must never reach unless the operator allows it:
  * private, loopback, link-local (cloud metadata lives at 169.254.169.254),
- * unspecified, carrier-grade NAT, multicast and reserved ranges.
+ * unspecified, carrier-grade NAT, multicast and reserved ranges, and every
+ * IPv6 range that reaches IPv4 space.
  */
 import { isIP } from 'node:net';
 
@@ -61,21 +62,28 @@ function v6Groups(ip: string): number[] {
   return [...h, ...Array<number>(fill).fill(0), ...r];
 }
 
+/**
+ * IPv6 ranges that carry an IPv4 address or tunnel to one (mapped, compatible,
+ * translated, NAT64, 6to4, Teredo): a callback to them may land anywhere in
+ * IPv4 space, including the operator's network, so all of each is refused.
+ */
 function v6Blocked(ip: string): boolean {
   const g = v6Groups(ip);
-  if (g.length !== 8) return true;
-  const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, h7 = 0, h8 = 0] = g;
-  const embeddedV4 = `${h7 >> 8}.${h7 & 255}.${h8 >> 8}.${h8 & 255}`;
-  const zeroHead = a === 0 && b === 0 && c === 0 && d === 0 && e === 0;
-  if (zeroHead && f === 0 && h7 === 0 && (h8 === 0 || h8 === 1)) return true; // :: and ::1
-  if (zeroHead && (f === 0xffff || f === 0)) return v4Blocked(embeddedV4); // mapped / compatible
-  if (a === 0x64 && b === 0xff9b && c === 0 && d === 0 && e === 0 && f === 0)
-    return v4Blocked(embeddedV4);
+  if (g.length !== 8 || g.some((x) => !Number.isInteger(x) || x < 0 || x > 0xffff)) return true;
+  const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0] = g;
+  const zeroHead = a === 0 && b === 0 && c === 0 && d === 0;
+  if (zeroHead && e === 0 && (f === 0 || f === 0xffff)) return true; // ::/96 (::, ::1, compatible), ::ffff:0:0/96 mapped
+  if (zeroHead && e === 0xffff && f === 0) return true; // ::ffff:0:0:0/96 IPv4-translated
+  if (a === 0x64 && b === 0xff9b && c === 0 && d === 0 && e === 0 && f === 0) return true; // NAT64 64:ff9b::/96
+  if (a === 0x64 && b === 0xff9b && c === 1) return true; // local-use NAT64 64:ff9b:1::/48
+  if (a === 0x0100 && b === 0 && c === 0 && d === 0) return true; // discard-only 100::/64
+  if (a === 0x2002) return true; // 6to4 2002::/16
+  if (a === 0x2001 && b === 0x0000) return true; // Teredo 2001::/32
+  if (a === 0x2001 && b === 0x0db8) return true; // documentation
   if ((a & 0xfe00) === 0xfc00) return true; // unique local fc00::/7
   if ((a & 0xffc0) === 0xfe80) return true; // link-local fe80::/10
   if ((a & 0xffc0) === 0xfec0) return true; // site-local fec0::/10 (deprecated)
   if ((a & 0xff00) === 0xff00) return true; // multicast
-  if (a === 0x2001 && b === 0x0db8) return true; // documentation
   return false;
 }
 

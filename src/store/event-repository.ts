@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { UnitOfWork } from '../app/ports/store.js';
+import { faultPoint } from './fault-injection.js';
 import { enqueueDeliveries } from './outbox.js';
 import { fromEvent, toEvent, toRefund } from './rows.js';
 import type { Database } from './schema.js';
@@ -11,7 +12,9 @@ export function eventRepository(db: Kysely<Database>): UnitOfWork['events'] {
       if (events.length === 0) return;
       const rows = events.map(fromEvent);
       await db.insertInto('events').values(rows).execute();
+      await faultPoint('events-inserted', db);
       await enqueueDeliveries(db as Transaction<Database>, rows);
+      await faultPoint('deliveries-inserted', db);
     },
     async forInvoice(invoiceId) {
       const rows = await db

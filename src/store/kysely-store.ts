@@ -3,6 +3,7 @@ import type { InvoiceStore, UnitOfWork } from '../app/ports/store.js';
 import { accountRepository, apiKeyRepository, projectRepository } from './account-repository.js';
 import { addressRepository } from './address-repository.js';
 import { migrationsCurrent, type Engine, type Store } from './database.js';
+import { faultPoint } from './fault-injection.js';
 import { eventRepository, idempotencyRepository, refundRepository } from './event-repository.js';
 import { invoiceRepository, quoteRepository } from './invoice-repository.js';
 import { paymentRepository } from './payment-repository.js';
@@ -28,7 +29,22 @@ export function invoiceStore(store: Store): InvoiceStore {
   const base = unitOfWork(store.db, store.engine);
   return {
     ...base,
-    transaction: (fn) => store.db.transaction().execute((trx) => fn(unitOfWork(trx, store.engine))),
+    async transaction(fn) {
+      let appended = false;
+      const result = await store.db.transaction().execute((trx) => {
+        const uow = unitOfWork(trx, store.engine);
+        const events: UnitOfWork['events'] = {
+          ...uow.events,
+          async append(list) {
+            await uow.events.append(list);
+            if (list.length > 0) appended = true;
+          },
+        };
+        return fn({ ...uow, events });
+      });
+      if (appended) await faultPoint('committed', store.db);
+      return result;
+    },
     async ready() {
       try {
         await sql`select 1`.execute(store.db);

@@ -37,12 +37,35 @@ describe('private address ranges', () => {
     '::ffff:127.0.0.1',
     '::ffff:a9fe:a9fe',
     '64:ff9b::a9fe:a9fe',
+    // Everything that carries or tunnels to an IPv4 address, public or not.
+    '::ffff:8.8.8.8',
+    '::ffff:10.0.0.1',
+    '::ffff:0:7f00:1',
+    '::7f00:1',
+    '::8.8.8.8',
+    '::a00:1',
+    '64:ff9b::8.8.8.8',
+    '64:ff9b::7f00:1',
+    '64:ff9b:1::a00:1',
+    '64:ff9b:1:ffff::1',
+    '2002:7f00:1::1',
+    '2002:a00:1::',
+    '2002:808:808::1',
+    '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+    '2001::1',
+    '100::1',
+    '0:0:0:0:0:ffff:127.0.0.1',
   ])('treats %s as private', (ip) => expect(isPrivateAddress(ip)).toBe(true));
 
-  it.each(['8.8.8.8', '93.184.216.34', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])(
-    'treats %s as public',
-    (ip) => expect(isPrivateAddress(ip)).toBe(false),
-  );
+  it.each([
+    '8.8.8.8',
+    '93.184.216.34',
+    '172.32.0.1',
+    '2606:4700:4700::1111',
+    '2001:4860:4860::8888',
+    '2003::1',
+    '64:ff9b:2::1',
+  ])('treats %s as public', (ip) => expect(isPrivateAddress(ip)).toBe(false));
 });
 
 describe('endpoint URL guard', () => {
@@ -53,6 +76,10 @@ describe('endpoint URL guard', () => {
     'http://localhost:3000/cb',
     'http://10.1.2.3/',
     'http://0x7f000001/',
+    'http://[::ffff:7f00:1]/',
+    'http://[2002:7f00:1::1]/',
+    'http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/',
+    'http://[64:ff9b::a9fe:a9fe]/',
   ])('refuses %s when private callbacks are not allowed', async (url) => {
     const err = await assertCallbackUrlAllowed(url, false).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KassaError);

@@ -7,6 +7,7 @@ import {
   createProject,
   revokeApiKey,
 } from '../../src/app/accounts.js';
+import { settle } from '../../src/app/settle.js';
 import { startTestKassa, type TestKassa } from '../support/kassa.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { cp, cryptopayPair, type CpPair } from './helpers.js';
@@ -15,6 +16,14 @@ let k: TestKassa;
 let pair: CpPair;
 let receiver: Receiver;
 let callbackSecret: string;
+
+/** Moves an invoice's timer into the past, as waiting would. */
+async function expire(id: string) {
+  await k.ctx.store.transaction(async (uow) => {
+    await uow.invoices.setExpiresAt(id, Date.now() - 1000);
+    await settle(k.ctx, uow, id);
+  });
+}
 
 const invoiceCount = async () =>
   k.ctx.store.invoices.count({
@@ -162,6 +171,74 @@ describe('Cryptopay invoices', () => {
     expect(list.body.data.map((r: { id: string }) => r.id)).toEqual([refund.body.data.id]);
     const after = await cp(k, pair, 'GET', `/api/invoices/${id}`);
     expect(after.body.data.status).toBe('refunded');
+  });
+
+  it('recalculates an expired invoice at the current rate on the same address, with a new timer', async () => {
+    const c = await cp(k, pair, 'POST', '/api/invoices', {
+      price_amount: '20',
+      price_currency: 'USD',
+      pay_currency: 'BTC',
+    });
+    const id = c.body.data.id;
+    const open = await cp(k, pair, 'POST', `/api/invoices/${id}/recalculations`, {});
+    expect(open.status).toBe(422);
+    expect(open.body.error.details[0].code).toBe('invalid_state');
+    await expire(id);
+    expect((await cp(k, pair, 'GET', `/api/invoices/${id}`)).body.data.status).toBe('cancelled');
+
+    const proposal = await cp(k, pair, 'POST', `/api/invoices/${id}/recalculations`, {
+      force_commit: false,
+    });
+    expect(proposal.status).toBe(201);
+    const rate = (await k.ctx.rates.rate('BTC', 'USD')).rate;
+    expect(proposal.body.data).toMatchObject({
+      invoice_id: id,
+      pay_currency: 'BTC',
+      price_amount: '20',
+      previous_pay_amount: c.body.data.pay_amount,
+      exchange: { pair: 'BTCUSD', rate },
+    });
+    // Nothing changes until the proposal is committed.
+    expect((await cp(k, pair, 'GET', `/api/invoices/${id}`)).body.data.status).toBe('cancelled');
+    const forged = proposal.body.data.id.replace(/.$/, (ch: string) => (ch === 'A' ? 'B' : 'A'));
+    const bad = await cp(k, pair, 'POST', `/api/invoices/${id}/recalculations/${forged}/commit`);
+    expect(bad.status).toBe(422);
+    const commit = await cp(
+      k,
+      pair,
+      'POST',
+      `/api/invoices/${id}/recalculations/${proposal.body.data.id}/commit`,
+    );
+    expect(commit.status).toBe(200);
+    const after = (await cp(k, pair, 'GET', `/api/invoices/${id}`)).body.data;
+    expect(after).toMatchObject({
+      status: 'new',
+      address: c.body.data.address,
+      pay_amount: proposal.body.data.pay_amount,
+    });
+    expect(Date.parse(after.expires_at)).toBeGreaterThan(Date.now() + 9 * 60_000);
+    await k.api('POST', `/api/v1/invoices/${id}/test-payments`, {});
+    expect((await cp(k, pair, 'GET', `/api/invoices/${id}`)).body.data.status).toBe('completed');
+    const again = await cp(k, pair, 'POST', `/api/invoices/${id}/recalculations`, {
+      force_commit: true,
+    });
+    expect(again.status).toBe(422);
+  });
+
+  it('refuses to recalculate an invoice that received a late payment', async () => {
+    const c = await cp(k, pair, 'POST', '/api/invoices', {
+      price_amount: '20',
+      price_currency: 'USD',
+      pay_currency: 'BTC',
+    });
+    await k.api('POST', `/api/v1/invoices/${c.body.data.id}/test-payments`, { late: true });
+    const r = await cp(k, pair, 'POST', `/api/invoices/${c.body.data.id}/recalculations`, {
+      force_commit: true,
+    });
+    expect(r.status).toBe(422);
+    expect((await cp(k, pair, 'GET', `/api/invoices/${c.body.data.id}`)).body.data.status).toBe(
+      'unresolved',
+    );
   });
 
   it('serves rates from the rate provider as exact strings', async () => {

@@ -10,6 +10,7 @@ import { hmacAuth } from './auth.js';
 import { cryptopayErrorHandler } from './errors.js';
 import { invoiceRoutes } from './invoices.js';
 import { rateRoutes } from './rates.js';
+import { recalculationRoutes } from './recalculations.js';
 import { refundRoutes } from './refunds.js';
 
 export function cryptopayFace(signingKey: Uint8Array): Face {
@@ -22,6 +23,7 @@ export function cryptopayFace(signingKey: Uint8Array): Face {
       scope.addHook('preHandler', parseSignedBody);
       invoiceRoutes(scope, ctx);
       refundRoutes(scope, ctx);
+      recalculationRoutes(scope, ctx, signingKey);
       rateRoutes(scope, ctx);
     });
   };
