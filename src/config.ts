@@ -69,6 +69,8 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9_-]{4,64}$/, 'must be 4-64 letters, digits, _ or -')
     .optional(),
   KASSA_ADMIN_TOKEN: z.string().min(20).optional(),
+  /** Dashboard sign-in attempts per minute and client address (users also lock after 5 failures). */
+  DASHBOARD_SIGN_INS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   /** Derives the Cryptopay/CoinsPaid-style API secrets (32+ bytes, hex or base64); default: DATA_DIR/signing.key. */
   KASSA_SIGNING_KEY: z.string().min(32).optional(),
   /** Test mode: the built-in test chain and the test-payment endpoint. */

@@ -51,6 +51,12 @@ import type { ChainWatcher } from './app/ports/chain.js';
 import { buildWatchers, LeaderElectedWatcher, tronTokenContracts } from './watchers.js';
 import { migrateToLatest, openStore, type Store } from './store/database.js';
 import { invoiceStore } from './store/kysely-store.js';
+import { accessRepository } from './store/access-repository.js';
+import { dashboardQueries } from './store/dashboard-queries.js';
+import { dashboardFace } from './http/dashboard/index.js';
+import type { AccessStore } from './app/ports/access.js';
+import { createUser } from './app/users.js';
+import { secret } from './app/ids.js';
 
 /** Rates used in test mode when no source is configured: round numbers, clearly not market data. */
 export const DEMO_RATES = JSON.stringify({
@@ -105,6 +111,8 @@ export interface Kassa {
   readonly logger: Logger;
   readonly watchers: readonly ChainWatcher[];
   readonly forwarders: Forwarders;
+  /** Dashboard users, sessions and the audit log. */
+  readonly access: AccessStore;
   close(): Promise<void>;
 }
 
@@ -217,6 +225,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     onQueued: () => dispatcher?.wake(),
   });
   const deliveries = new DeliveriesRepository(store.db, store.engine);
+  const access = accessRepository(store.db);
 
   const watchers: ChainWatcher[] = config.KASSA_ROLES.includes('watch')
     ? buildWatchers(config, { store, ledger, watchList, logger }).map(
@@ -263,6 +272,15 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       faces: [
         cryptoCloudFace({ staticWallets, mail }),
         payFace,
+        dashboardFace({
+          access,
+          queries: dashboardQueries(store.db),
+          webhooks,
+          health: () => ({
+            watchers: watchers.map((w) => w.health()),
+            rates: rates instanceof RateAggregator ? ratesReady(rates).sources : [],
+          }),
+        }),
         cryptopayFace(signingKey),
         coinsPaidFace(signingKey),
       ].map((face) => (a: FastifyInstance) => face(a, { ctx, changes, config })),
@@ -283,6 +301,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     logger,
     watchers,
     forwarders,
+    access,
     async close() {
       // In-flight requests finish first; then background work; the database last.
       await app?.close();
@@ -302,6 +321,9 @@ export interface DemoCredentials {
   readonly shopId: string;
   readonly apiKey: string | null;
   readonly secretKey: string | null;
+  /** Dashboard sign-in of the demo owner. */
+  readonly dashboardEmail: string | null;
+  readonly dashboardPassword: string | null;
   readonly created: boolean;
 }
 
@@ -317,6 +339,8 @@ export async function ensureDemo(kassa: Kassa): Promise<DemoCredentials> {
       shopId: projects[0]?.id ?? '',
       apiKey: null,
       secretKey: null,
+      dashboardEmail: null,
+      dashboardPassword: null,
       created: false,
     };
   }
@@ -327,5 +351,24 @@ export async function ensureDemo(kassa: Kassa): Promise<DemoCredentials> {
     name: 'Demo shop',
     testMode: true,
   });
-  return { accountId: account.id, shopId: project.id, apiKey: key, secretKey, created: true };
+  const dashboardPassword = secret('', 12);
+  const owner = await createUser(
+    { access: kassa.access, clock: ctx.clock, store: ctx.store },
+    {
+      accountId: account.id,
+      email: 'demo@kassa.invalid',
+      role: 'owner',
+      password: dashboardPassword,
+    },
+    { accountId: account.id, userId: null, name: 'demo setup', ip: null },
+  );
+  return {
+    accountId: account.id,
+    shopId: project.id,
+    apiKey: key,
+    secretKey,
+    dashboardEmail: owner.email,
+    dashboardPassword,
+    created: true,
+  };
 }

@@ -183,3 +183,7 @@ export async function rotateProjectSecret(ctx: AppContext, projectId: string): P
   await ctx.store.projects.setSecretKey(projectId, s, ctx.clock.now());
   return s;
 }
+
+export async function listProjects(ctx: AppContext, accountId: string): Promise<Project[]> {
+  return ctx.store.projects.list(accountId);
+}

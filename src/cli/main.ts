@@ -17,6 +17,8 @@ import { tronFamily } from '../chains/tron/index.js';
 import { utxoFamily } from '../chains/utxo/index.js';
 import { ensureDemo, startKassa, type Kassa } from '../runtime.js';
 import { migrateToLatest, openStore } from '../store/database.js';
+import { createUser } from '../app/users.js';
+import { secret } from '../app/ids.js';
 import { issueProviderCredentials, type Provider } from '../app/provider-credentials.js';
 import { loadSigningKey } from '../signing-key.js';
 
@@ -63,6 +65,7 @@ program
           `  shop_id:     ${demo.shopId}`,
           `  secret key:  ${demo.secretKey}`,
           `  account:     ${demo.accountId}`,
+          `  dashboard:   ${kassa.url}/dashboard  (${demo.dashboardEmail} / ${demo.dashboardPassword})`,
           '',
         ].join('\n'),
       );
@@ -104,6 +107,35 @@ account
       console.log(a.id);
     }),
   );
+
+const user = program.command('user').description('dashboard users');
+user
+  .command('create')
+  .description(
+    'add a dashboard user; without --password-stdin a password is generated and shown once',
+  )
+  .requiredOption('--account <id>', 'account id')
+  .requiredOption('--email <email>', 'sign-in e-mail')
+  .option('--role <role>', 'owner, admin, staff or viewer', 'owner')
+  .option('--password-stdin', 'read the password from standard input')
+  .action(async (o: { account: string; email: string; role: string; passwordStdin?: boolean }) => {
+    const password = o.passwordStdin ? (await readStdin()).replace(/\r?\n$/, '') : secret('', 12);
+    await withKassa(async (k) => {
+      const u = await createUser(
+        { access: k.access, clock: k.ctx.clock, store: k.ctx.store },
+        { accountId: o.account, email: o.email, role: o.role, password },
+        { accountId: o.account, userId: null, name: 'cli', ip: null },
+      );
+      console.log(`user id: ${u.id}\nrole: ${u.role}`);
+      if (!o.passwordStdin) console.log(`password (shown once): ${password}`);
+    });
+  });
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 const key = program.command('key').description('API keys');
 key

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { KASSA_LOGO_SVG } from './logo.js';
 import { PAY_JS } from './pay-script.js';
 import { PAY_CSS } from './pay-style.js';
+import { DASH_CSS } from './dash-style.js';
+import { DASH_JS } from './dash-script.js';
 
 export interface Asset {
   /** URL path, e.g. `/assets/pay.3f2a1c9b0d.css`. */
@@ -25,6 +27,11 @@ export const PAGE_ASSETS = {
   css: hashed('pay', 'css', 'text/css; charset=utf-8', PAY_CSS),
   js: hashed('pay', 'js', 'text/javascript; charset=utf-8', PAY_JS),
   logo: hashed('kassa', 'svg', 'image/svg+xml', KASSA_LOGO_SVG),
+} as const;
+
+export const DASH_ASSETS = {
+  css: hashed('dash', 'css', 'text/css; charset=utf-8', DASH_CSS),
+  js: hashed('dash', 'js', 'text/javascript; charset=utf-8', DASH_JS),
 } as const;
 
 /**
@@ -55,7 +62,9 @@ function loadIcons(): Map<string, Asset> {
 export const ICONS: ReadonlyMap<string, Asset> = loadIcons();
 
 const BY_PATH = new Map<string, Asset>([
-  ...[...Object.values(PAGE_ASSETS), ...ICONS.values()].map((a): [string, Asset] => [a.path, a]),
+  ...[...Object.values(PAGE_ASSETS), ...Object.values(DASH_ASSETS), ...ICONS.values()].map(
+    (a): [string, Asset] => [a.path, a],
+  ),
   // Stable icon URLs for API clients (the CryptoCloud currency objects link to these).
   ...[...ICONS].map(([name, a]): [string, Asset] => [`/assets/icons/${name}.svg`, a]),
 ]);

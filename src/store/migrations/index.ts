@@ -3,6 +3,7 @@ import * as m001 from './001_core.js';
 import * as m002 from './002_callbacks.js';
 import * as m007 from './007_cryptocloud.js';
 import * as m011 from './011_address_counters.js';
+import * as m012 from './012_dashboard.js';
 import * as m014 from './014_collections.js';
 import * as m015 from './015_payment_valid_until.js';
 
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '002_callbacks': m002,
   '007_cryptocloud': m007,
   '011_address_counters': m011,
+  '012_dashboard': m012,
   '014_collections': m014,
   '015_payment_valid_until': m015,
 };
