@@ -99,7 +99,9 @@ describe('operator surfaces', () => {
       const refused = await open(ids[3]!);
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toBe('30');
-      expect((await refused.json()).error.code).toBe('rate_limited');
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+        'rate_limited',
+      );
       // Polling still works, and a freed slot is taken again.
       expect((await fetch(`${k.url}/pay/${ids[3]}/status.json`)).status).toBe(200);
       aborts[0]!.abort();
