@@ -46,6 +46,8 @@ import { startMetricsServer } from './http/metrics-route.js';
 import { Dispatcher } from './callbacks/dispatcher.js';
 import { WebhookService } from './callbacks/service.js';
 import { webhookRoutes } from './http/api-v1/webhooks.js';
+import { collectionRoutes } from './http/api-v1/collections.js';
+import { buildForwarders, registerCollectionMetrics, type Forwarders } from './forwarders.js';
 import { DeliveriesRepository } from './store/deliveries-repository.js';
 import type { ChainWatcher } from './app/ports/chain.js';
 import { buildWatchers, LeaderElectedWatcher, tronTokenContracts } from './watchers.js';
@@ -112,6 +114,7 @@ export interface Kassa {
   readonly changes: InvoiceChanges;
   readonly logger: Logger;
   readonly watchers: readonly ChainWatcher[];
+  readonly forwarders: Forwarders;
   /** Dashboard users, sessions and the audit log. */
   readonly access: AccessStore;
   close(): Promise<void>;
@@ -194,6 +197,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       changes.notify(id);
       dispatcher?.wake();
     },
+    walletReady: (chain, key) => forwarders.check.ensureReady(chain, key),
     onWalletGap: (w) => {
       countGapWarning?.(w);
       logger.warn(
@@ -202,6 +206,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       );
     },
   };
+  const forwarders = buildForwarders(config, ctx, store, logger);
   // CryptoCloud static wallets: their addresses are watched too, and payments to them become invoices.
   const staticWallets = new StaticWallets(ctx, staticWalletRepository(store.db));
   registerStaticWallets(ctx, staticWallets);
@@ -236,12 +241,17 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
         (w) => new LeaderElectedWatcher(w, config.DATABASE_URL, logger),
       )
     : [];
+  if (forwarders.tracker && config.KASSA_ROLES.includes('watch')) {
+    watchers.push(new LeaderElectedWatcher(forwarders.tracker, config.DATABASE_URL, logger));
+  }
   for (const w of watchers) await w.start();
+  forwarders.autoCollect?.start();
   const metrics = createMetrics({
     store: ctx.store,
     callbackQueueDepth: () => deliveries.pendingCount(),
     watchers: () => watchers.map((w) => w.health()),
   });
+  registerCollectionMetrics(metrics, forwarders.collections);
   countGapWarning = registerWalletGapMetrics(metrics, ctx.store);
   if (rates instanceof RateAggregator) {
     rates.start();
@@ -261,7 +271,10 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
         w?.notifyBlock?.();
         return w !== undefined;
       },
-      extraRoutes: [(a) => webhookRoutes(a, { webhooks })],
+      extraRoutes: [
+        (a) => webhookRoutes(a, { webhooks }),
+        (a) => collectionRoutes(a, { collections: forwarders.collections }),
+      ],
       readinessDetails: async () => ({
         ...(rates instanceof RateAggregator ? { rates: ratesReady(rates) } : {}),
         watchers: watchers.map((w) => w.health()),
@@ -306,11 +319,13 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     changes,
     logger,
     watchers,
+    forwarders,
     access,
     async close() {
       // In-flight requests finish first; then background work; the database last.
       await app?.close();
       await metricsServer?.close();
+      await forwarders.autoCollect?.stop();
       await Promise.all(watchers.map((w) => w.stop()));
       await dispatcher?.stop();
       await recheck.stop();
