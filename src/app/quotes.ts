@@ -6,7 +6,7 @@ import {
 } from '../domain/currencies.js';
 import { invalid, KassaError } from '../domain/errors.js';
 import type { Invoice, LockedRate, Quote } from '../domain/invoice.js';
-import { parseDecimal, priceToUnits } from '../domain/money.js';
+import { parseDecimal, parseExact, priceToUnits } from '../domain/money.js';
 import type { Project } from '../domain/project.js';
 import type { AppContext } from './context.js';
 import { newId } from './ids.js';
@@ -99,7 +99,7 @@ export async function fixQuote(
   }
   const amountDue = priceToUnits(
     parseDecimal(invoice.amount),
-    parseDecimal(rate.rate, 30, 30),
+    parseExact(rate.rate),
     currency.decimals,
   );
   if (amountDue <= 0n) throw invalid('amount', 'amount is too small to pay in ' + currency.code);

@@ -7,7 +7,7 @@
 import { cryptoCurrency } from '../domain/currencies.js';
 import { invalidState, notFound } from '../domain/errors.js';
 import type { Invoice, LockedRate, Quote } from '../domain/invoice.js';
-import { formatUnits, parseDecimal, priceToUnits } from '../domain/money.js';
+import { formatUnits, parseDecimal, parseExact, priceToUnits } from '../domain/money.js';
 import type { AppContext } from './context.js';
 import { newId } from './ids.js';
 import type { InvoiceView } from './invoice-view.js';
@@ -41,7 +41,7 @@ function refuseUnlessRecalculable(inv: Invoice, quote: Quote | undefined, now: n
 function amountDue(inv: Invoice, currency: string, rate: string): bigint {
   const c = cryptoCurrency(currency);
   if (!c) throw invalidState(`unknown payment currency ${currency}`);
-  return priceToUnits(parseDecimal(inv.amount), parseDecimal(rate, 30, 30), c.decimals);
+  return priceToUnits(parseDecimal(inv.amount), parseExact(rate), c.decimals);
 }
 
 /** The current-rate price of an expired invoice, without changing it. */

@@ -33,6 +33,11 @@ export function parseDecimal(input: string, maxIntegerDigits = 18, maxScale = 18
   return { units: BigInt(int + frac), scale: frac.length };
 }
 
+/** Parses a decimal the system wrote itself (a rate, a sum): exact, with no size limits. */
+export function parseExact(input: string): Decimal {
+  return parseDecimal(input, Infinity, Infinity);
+}
+
 export function isZero(d: Decimal): boolean {
   return d.units === 0n;
 }

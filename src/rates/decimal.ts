@@ -3,12 +3,10 @@
  * exact; division is the one place precision ends, so it keeps a fixed number
  * of significant digits and rounds down.
  */
-import { compareDecimal, formatDecimal, rescale, type Decimal } from '../domain/money.js';
+import { compareDecimal, formatDecimal, type Decimal } from '../domain/money.js';
 
 /** Significant digits kept by division; far beyond any price's own precision. */
 export const DIVISION_DIGITS = 24;
-/** Rates leave the aggregator with at most this many decimals (what parseDecimal accepts). */
-export const MAX_RATE_SCALE = 18;
 
 const RATE_RE = /^(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 
@@ -100,8 +98,7 @@ export function deviatesMoreThan(value: Decimal, reference: Decimal, percent: De
   return compare(mul(absDiff, { units: 100n, scale: 0 }), mul(percent, reference)) > 0;
 }
 
-/** The text a rate is published with: at most MAX_RATE_SCALE decimals, rounded down. */
+/** The text a rate is published with: every digit it has (a cross rate is not cut at a fixed scale). */
 export function formatRate(d: Decimal): string {
-  const capped = d.scale > MAX_RATE_SCALE ? rescale(d, MAX_RATE_SCALE, 'down') : d;
-  return formatDecimal(capped);
+  return formatDecimal(d);
 }

@@ -63,7 +63,7 @@ describe('CoinsPaid invoices v2', () => {
       title: 'Invoice Title',
       status: 'created',
       currency: 'EUR',
-      amount: '35',
+      amount: '35.00',
       sender_currency: null,
       sender_amount: null,
       address: null,

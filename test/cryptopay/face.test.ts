@@ -64,7 +64,7 @@ describe('Cryptopay invoices', () => {
       custom_id: 'order-1',
       status: 'new',
       status_context: null,
-      price_amount: '100.5',
+      price_amount: '100.50',
       price_currency: 'EUR',
       description: 'Order #1',
       metadata: { cart: '42' },
@@ -175,7 +175,7 @@ describe('Cryptopay invoices', () => {
 
   it('recalculates an expired invoice at the current rate on the same address, with a new timer', async () => {
     const c = await cp(k, pair, 'POST', '/api/invoices', {
-      price_amount: '20',
+      price_amount: '20.00',
       price_currency: 'USD',
       pay_currency: 'BTC',
     });
@@ -194,7 +194,7 @@ describe('Cryptopay invoices', () => {
     expect(proposal.body.data).toMatchObject({
       invoice_id: id,
       pay_currency: 'BTC',
-      price_amount: '20',
+      price_amount: '20.00',
       previous_pay_amount: c.body.data.pay_amount,
       exchange: { pair: 'BTCUSD', rate },
     });
@@ -227,7 +227,7 @@ describe('Cryptopay invoices', () => {
 
   it('refuses to recalculate an invoice that received a late payment', async () => {
     const c = await cp(k, pair, 'POST', '/api/invoices', {
-      price_amount: '20',
+      price_amount: '20.00',
       price_currency: 'USD',
       pay_currency: 'BTC',
     });

@@ -61,7 +61,7 @@ describe('exact money', () => {
   it('round-trips decimals through smallest units', () => {
     fc.assert(
       fc.property(
-        fc.bigInt({ min: 0n, max: 10n ** 30n }),
+        fc.bigInt({ min: 0n, max: 10n ** 30n - 1n }),
         fc.constantFrom(0, 2, 6, 8, 18),
         (units, decimals) => {
           expect(toUnits(parseDecimal(formatUnits(units, decimals), 30, 18), decimals)).toBe(units);

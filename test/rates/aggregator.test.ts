@@ -128,8 +128,8 @@ describe('cross-conversion through US dollars', () => {
       new FakeClock(),
     );
     const r = await rates.rate('ETH', 'BTC');
-    // 2612.57 / 59012.4 = 0.04427154292996048288... rounded down to 18 places
-    expect(r).toMatchObject({ rate: '0.044271542929960482', source: 'a/a' });
+    // 2612.57 / 59012.4 = 0.044271542929960482881563871... to 24 significant digits, rounded down
+    expect(r).toMatchObject({ rate: '0.04427154292996048288156387', source: 'a/a' });
   });
 
   it('names the missing fiat reference when nothing can cross', async () => {

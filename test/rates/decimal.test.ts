@@ -72,8 +72,11 @@ describe('arithmetic', () => {
     expect(deviatesMoreThan(parseRate('1.0201'), parseRate('1'), parseRate('2'))).toBe(true);
   });
 
-  it('publishes at most 18 decimals, rounded down', () => {
-    expect(formatRate(div(parseRate('1'), parseRate('3')))).toBe('0.333333333333333333');
+  it('publishes every digit a division gives, not a fixed number of decimals', () => {
+    expect(formatRate(div(parseRate('1'), parseRate('3')))).toBe(`0.${'3'.repeat(25)}`);
+    // A small cross rate keeps its significant digits (18 decimals would leave 14 of them).
+    const tiny = formatRate(div(parseRate('0.9993'), parseRate('70000')));
+    expect(tiny.replace(/^0\.0*/, '').length).toBeGreaterThanOrEqual(24);
   });
 });
 

@@ -11,7 +11,7 @@ import { cryptoCurrency, type CryptoCurrency } from '../../domain/currencies.js'
 import {
   formatDecimal,
   formatUnits,
-  parseDecimal,
+  parseExact,
   unitsToPrice,
   type Decimal,
 } from '../../domain/money.js';
@@ -26,7 +26,7 @@ export function ccTime(iso: string | null): string | null {
 
 /** A JSON number from exact decimal text; always with a point, as CryptoCloud's floats print. */
 export function num(text: string): JsonDecimal {
-  const canonical = formatDecimal(parseDecimal(text, 40, 40));
+  const canonical = formatDecimal(parseExact(text));
   return new JsonDecimal(canonical.includes('.') ? canonical : `${canonical}.0`);
 }
 
@@ -123,7 +123,7 @@ export class UsdPricer {
     let r = this.cache.get(key);
     if (!r) {
       r = this.ctx.rates.rate(base, quote).then(
-        (x) => parseDecimal(x.rate, 30, 30),
+        (x) => parseExact(x.rate),
         () => null,
       );
       this.cache.set(key, r);
@@ -143,7 +143,7 @@ export class UsdPricer {
         this.rate(bridge, currency),
       ]);
       if (!inUsd || !inFiat || inFiat.units === 0n) continue;
-      const a = parseDecimal(amount, 30, 30);
+      const a = parseExact(amount);
       const n = a.units * inUsd.units * 10n ** BigInt(2 + inFiat.scale);
       const d = 10n ** BigInt(a.scale + inUsd.scale) * inFiat.units;
       return num(formatUnits((2n * n + d) / (2n * d), 2));
@@ -162,7 +162,7 @@ export class UsdPricer {
 const BRIDGE_COINS = ['BTC', 'ETH', 'USDT_TRC20'];
 
 function priceUnits(amount: string, c: CryptoCurrency): bigint {
-  const d = parseDecimal(amount, 40, 40);
+  const d = parseExact(amount);
   return d.scale <= c.decimals
     ? d.units * 10n ** BigInt(c.decimals - d.scale)
     : d.units / 10n ** BigInt(d.scale - c.decimals);

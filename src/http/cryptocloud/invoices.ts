@@ -4,7 +4,7 @@ import { countInvoices, findInvoice, invoiceDetails, listInvoices } from '../../
 import { cancelInvoice } from '../../app/decisions.js';
 import { cryptoCloudStatus } from '../../domain/status-vocabulary.js';
 import { KassaError } from '../../domain/errors.js';
-import { formatDecimal, parseDecimal, rescale } from '../../domain/money.js';
+import { formatDecimal, parseExact, rescale } from '../../domain/money.js';
 import { bodyOf, formatContext, success, type RouteDeps } from './context.js';
 import { ccInvalid } from './errors.js';
 import { ccInvoiceInfo, num } from './format.js';
@@ -80,7 +80,7 @@ export function invoiceRoutes(app: FastifyInstance, deps: RouteDeps): void {
       for (const v of items) {
         const s = cryptoCloudStatus(v);
         const usd = await f.usd.price(v.amount, v.currency);
-        const c = usd ? rescale(parseDecimal(usd.text), 2, 'down').units : 0n;
+        const c = usd ? rescale(parseExact(usd.text), 2, 'down').units : 0n;
         count.all! += 1;
         count[s] = (count[s] ?? 0) + 1;
         cents.all! += c;

@@ -4,7 +4,7 @@
  * from the exact decimal string, never through a float.
  */
 import { cryptoCurrency, priceDecimals } from '../../domain/currencies.js';
-import { formatFixed, parseDecimal } from '../../domain/money.js';
+import { formatFixed, parseExact } from '../../domain/money.js';
 import type { PageLocale } from './i18n.js';
 
 interface Symbols {
@@ -56,7 +56,7 @@ export function formatPrice(exact: string, currency: string, locale: PageLocale)
   if (decimals === undefined || cryptoCurrency(currency)) {
     return formatCrypto(exact, currency, locale);
   }
-  const fixed = formatFixed(parseDecimal(exact, 30, 30), decimals);
+  const fixed = formatFixed(parseExact(exact), decimals);
   const { int, frac } = splitDecimal(fixed);
   let pattern: Intl.NumberFormatPart[];
   try {
