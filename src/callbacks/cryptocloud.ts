@@ -6,6 +6,8 @@
  */
 import { SignJWT } from 'jose';
 import type { InvoiceView } from '../app/invoice-view.js';
+import { projectNumber } from '../app/project-number.js';
+import { decimalNumber, stringifyExact } from '../domain/exact-json.js';
 import { cryptoCurrency } from '../domain/currencies.js';
 import {
   JSON_HEADERS,
@@ -28,36 +30,25 @@ export function shortInvoiceId(invoice: InvoiceView): string {
   return invoice.uuid.startsWith('INV-') ? invoice.uuid.slice(4) : invoice.uuid;
 }
 
-/** The invoice as CryptoCloud describes it, amounts as exact decimal strings. */
+const ZERO = decimalNumber('0');
+
+/**
+ * The invoice as CryptoCloud's postback describes it: documented amounts are JSON
+ * numbers written from the exact values; Kassa's exact strings (`*_units`,
+ * `received_unconfirmed`, `remaining`) and native state sit beside them. USD
+ * values need a rate, so they are present only for invoices priced in USD.
+ */
 export function cryptoCloudInvoice(invoice: InvoiceView): Record<string, unknown> {
   const q = invoice.quote;
   const c = q ? cryptoCurrency(q.currency) : undefined;
   const status = cryptoCloudStatus(invoice);
+  const paid = isCryptoCloudPaid(invoice);
+  const inUsd = invoice.currency === 'USD';
+  const due = q ? decimalNumber(q.amount_due) : null;
   return {
     uuid: invoice.uuid,
     created: ccTime(invoice.created_at),
     address: q?.address ?? '',
-    expiry_date: ccTime(invoice.expires_at),
-    side_commission: 'client',
-    type_payments: 'crypto',
-    amount: q?.amount_due ?? null,
-    amount_units: q?.amount_due_units ?? null,
-    amount_in_fiat: invoice.amount,
-    fiat_currency: invoice.currency,
-    received: invoice.received,
-    received_units: invoice.received_units,
-    received_unconfirmed: invoice.received_unconfirmed,
-    received_unconfirmed_units: invoice.received_unconfirmed_units,
-    remaining: invoice.remaining,
-    remaining_units: invoice.remaining_units,
-    status,
-    // What CryptoCloud CMS modules check: "success" once paid.
-    invoice_status: status === 'paid' || status === 'overpaid' ? 'success' : status,
-    native_status: invoice.status,
-    context: invoice.context,
-    resolution: invoice.resolution,
-    // A static wallet's payments carry the customer's `identify` as order_id.
-    order_id: invoice.order_id ?? invoice.metadata?.identify ?? null,
     currency: c
       ? {
           id: c.id,
@@ -65,12 +56,48 @@ export function cryptoCloudInvoice(invoice: InvoiceView): Record<string, unknown
           fullcode: c.code,
           network: { code: c.network.code, id: c.network.id, fullname: c.network.fullname },
           name: c.name,
+          is_email_required: false,
           stablecoin: c.stablecoin,
+          order: c.order,
         }
       : null,
-    project: { id: invoice.shop_id },
+    date_finished: paid ? ccTime(invoice.updated_at) : null,
+    expiry_date: ccTime(invoice.expires_at),
+    side_commission: 'client',
+    side_commission_cc: 'client',
+    type_payments: 'crypto',
+    amount: due,
+    amount_in_crypto: due,
+    amount_to_pay: due,
+    amount_in_fiat: decimalNumber(invoice.amount),
+    fiat_currency: invoice.currency,
+    ...(inUsd ? { amount_usd: decimalNumber(invoice.amount) } : {}),
+    amount_paid: decimalNumber(invoice.received),
+    received: decimalNumber(invoice.received),
+    to_surcharge: decimalNumber(invoice.remaining),
+    fee: ZERO,
+    fee_usd: ZERO,
+    service_fee: ZERO,
+    service_fee_usd: ZERO,
+    status,
+    // What CryptoCloud CMS modules check: "success" once paid.
+    invoice_status: paid ? 'success' : status,
+    is_email_required: false,
+    // A static wallet's payments carry the customer's `identify` as order_id.
+    order_id: invoice.order_id ?? invoice.metadata?.identify ?? null,
+    project: { id: projectNumber(invoice.shop_id), shop_id: invoice.shop_id },
     link: invoice.link,
     test_mode: invoice.test_mode,
+    type: 'up',
+    amount_units: q?.amount_due_units ?? null,
+    received_units: invoice.received_units,
+    received_unconfirmed: invoice.received_unconfirmed,
+    received_unconfirmed_units: invoice.received_unconfirmed_units,
+    remaining: invoice.remaining,
+    remaining_units: invoice.remaining_units,
+    native_status: invoice.status,
+    context: invoice.context,
+    resolution: invoice.resolution,
   };
 }
 
@@ -101,16 +128,19 @@ export const cryptoCloudFormat: CallbackFormat = {
     const invoice = event.data.invoice;
     const id = shortInvoiceId(invoice);
     const info = cryptoCloudInvoice(invoice);
-    const fields = {
-      status: 'success',
-      invoice_id: id,
-      amount_crypto: invoice.received,
-      currency: invoice.quote?.currency ?? '',
-      order_id: invoice.order_id ?? invoice.metadata?.identify ?? '',
-      token: await postbackToken(id, ctx.projectSecretKey, ctx.now),
-    };
+    const orderId = invoice.order_id ?? invoice.metadata?.identify ?? '';
+    const token = await postbackToken(id, ctx.projectSecretKey, ctx.now);
+    const currency = invoice.quote?.currency ?? '';
     if (ctx.contentType === 'form') {
-      const form = new URLSearchParams({ ...fields, invoice_info: JSON.stringify(info) });
+      const form = new URLSearchParams({
+        status: 'success',
+        invoice_id: id,
+        amount_crypto: invoice.received,
+        currency,
+        order_id: orderId,
+        token,
+        invoice_info: stringifyExact(info),
+      });
       return {
         headers: { ...JSON_HEADERS, 'content-type': 'application/x-www-form-urlencoded' },
         body: form.toString(),
@@ -118,7 +148,15 @@ export const cryptoCloudFormat: CallbackFormat = {
     }
     return {
       headers: { ...JSON_HEADERS },
-      body: JSON.stringify({ ...fields, invoice_info: info }),
+      body: stringifyExact({
+        status: 'success',
+        invoice_id: id,
+        amount_crypto: decimalNumber(invoice.received),
+        currency,
+        order_id: orderId,
+        token,
+        invoice_info: info,
+      }),
     };
   },
 };

@@ -25,7 +25,7 @@ export const INVOICE_STATUSES: readonly InvoiceStatus[] = [
 export const UNCONFIRMED_AFTER_MS = 24 * 60 * 60 * 1000;
 
 export interface PaymentFacts {
-  /** Unique per payment: chain, txid and output or log index. */
+  /** Unique per payment: chain, txid and output or log index. Listed again, the last record counts. */
   readonly key: string;
   readonly amount: bigint;
   readonly confirmations: number;
@@ -64,8 +64,9 @@ export function invoiceStatus(input: StatusInput): StatusResult {
   const closesAt = Math.min(input.expiresAt ?? Infinity, input.cancelledAt ?? Infinity);
   const closed = now >= closesAt;
 
+  // One payment per key; a later record of it (more confirmations, dropped) supersedes earlier ones.
   const unique = new Map<string, PaymentFacts>();
-  for (const p of input.payments) if (!unique.has(p.key)) unique.set(p.key, p);
+  for (const p of input.payments) unique.set(p.key, p);
   const live = [...unique.values()].filter((p) => !p.dropped && p.amount > 0n);
 
   let confirmed = 0n;

@@ -337,18 +337,20 @@ describe.each(ENGINES)('callback formats on %s', (engine) => {
     expect(body).toMatchObject({
       status: 'success',
       invoice_id: invoice.short,
-      amount_crypto: '0.0017',
       currency: 'BTC',
       order_id: 'order-1',
     });
+    // CryptoCloud documents these amounts as JSON numbers: written from the exact values.
+    const raw = r?.body ?? '';
+    expect(raw).toContain('"amount_crypto":0.0017,');
+    expect(raw).toContain('"amount":0.0015,');
+    expect(raw).toContain('"amount_in_fiat":100.0,');
+    expect(raw).toContain('"received":0.0017,');
     expect(body.invoice_info).toMatchObject({
       uuid: invoice.uuid,
       status: 'overpaid',
       invoice_status: 'success',
-      amount: '0.0015',
       amount_units: '150000',
-      amount_in_fiat: '100.00',
-      received: '0.0017',
       received_units: '170000',
       received_unconfirmed: '0.0002',
       received_unconfirmed_units: '20000',
@@ -380,11 +382,12 @@ describe.each(ENGINES)('callback formats on %s', (engine) => {
     expect(form.get('status')).toBe('success');
     expect(form.get('invoice_id')).toBe(invoice.short);
     expect(form.get('amount_crypto')).toBe('0.0017');
+    expect(form.get('invoice_info')).toContain('"amount":0.0015,');
     expect(JSON.parse(form.get('invoice_info') ?? '{}')).toMatchObject({
       uuid: invoice.uuid,
       status: 'overpaid',
-      amount: '0.0015',
-      received: '0.0017',
+      amount: 0.0015,
+      received: 0.0017,
       received_unconfirmed: '0.0002',
       remaining: '0',
     });

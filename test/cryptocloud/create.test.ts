@@ -256,18 +256,34 @@ describe('CryptoCloud invoice creation', () => {
     expect(await invoiceCount()).toBe(before);
   });
 
-  it('answers 401 with detail for a missing or unknown API key', async () => {
-    const none = await cc(k, '/v2/invoice/create', { shop_id: k.shopId, amount: 1 }, { key: null });
-    expect(none.status).toBe(401);
-    expect(typeof none.body.detail).toBe('string');
-    const bad = await cc(
-      k,
-      '/v2/invoice/create',
-      { shop_id: k.shopId, amount: 1 },
-      { key: 'eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.bad' },
-    );
-    expect(bad.status).toBe(401);
-    expect(Object.keys(bad.body)).toEqual(['detail']);
+  it("answers 403 with CryptoCloud's authorization error (and detail) for a missing or unknown API key", async () => {
+    const unauthorized = { status: 'error', result: { authorization: 'Unauthorized request.' } };
+    for (const path of ['/v2/invoice/create', '/v1/invoice/create', '/v1/invoice/info']) {
+      const none = await cc(k, path, { shop_id: k.shopId, amount: 1 }, { key: null });
+      expect(none.status).toBe(403);
+      expect(none.body).toMatchObject(unauthorized);
+      expect(typeof none.body.detail).toBe('string');
+      const bad = await cc(
+        k,
+        path,
+        { shop_id: k.shopId, amount: 1 },
+        { key: 'eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.bad' },
+      );
+      expect(bad.status).toBe(403);
+      expect(bad.body).toMatchObject(unauthorized);
+    }
+  });
+
+  it("answers unknown paths under /v1 and /v2 in CryptoCloud's error shape", async () => {
+    for (const path of ['/v2/invoice/nope', '/v1/nothing/here', '/v2/']) {
+      const r = await cc(k, path, {});
+      expect(r.status).toBe(404);
+      expect(r.body.status).toBe('error');
+      expect(typeof r.body.result.validate_error).toBe('string');
+    }
+    const wrongMethod = await cc(k, '/v2/invoice/create', undefined, { method: 'GET' });
+    expect(wrongMethod.status).toBe(404);
+    expect(wrongMethod.body.status).toBe('error');
   });
 
   it('serves the legacy v1 create and info, as cryptocloud.js (v1) calls them', async () => {
@@ -278,15 +294,25 @@ describe('CryptoCloud invoice creation', () => {
       order_id: 'v1-order',
     });
     expect(created.status).toBe(200);
-    expect(created.body).toMatchObject({ status: 'success', currency: 'GBP' });
+    // v1 documents `currency` as a crypto code: the invoice gets its first payable currency.
+    expect(created.body).toMatchObject({ status: 'success' });
+    expect(created.body.currency).toMatch(/^(BTC|LTC|ETH|TRX|USDT|USDC|TUSD)$/);
     expect(created.body.invoice_id).toMatch(/^[A-Z0-9]{8}$/);
     expect(created.body.pay_url).toMatch(/\/pay\/inv_/);
+    const native = await k.api('GET', `/api/v1/invoices/INV-${created.body.invoice_id}`);
+    expect(native.body.quote.currency.startsWith(created.body.currency)).toBe(true);
+    expect(rawNumber(created.text, 'amount')).toEqual([native.body.quote.amount_due]);
+    expect(rawNumber(created.text, 'amount_usd')).toHaveLength(1);
     // cryptocloud.js sends GET /v1/invoice/info?uuid=INV-XXXXXXXX
     const info = await cc(k, '/v1/invoice/info', undefined, {
       method: 'GET',
       query: `?uuid=INV-${created.body.invoice_id}`,
     });
-    expect(info.body).toEqual({ status: 'success', status_invoice: 'created' });
+    expect(info.body).toEqual({
+      status: 'success',
+      status_invoice: 'created',
+      currency: created.body.currency,
+    });
     const bare = await cc(k, '/v1/invoice/info', { uuid: created.body.invoice_id });
     expect(bare.body.status_invoice).toBe('created');
     const unknown = await cc(k, '/v1/invoice/info', undefined, {

@@ -265,6 +265,7 @@ describe('CryptoCloud statistics and balance', () => {
     const unauth = await cc(k, '/v2/merchant/wallet/balance/all', undefined, {
       key: 'nope-nope-nope',
     });
-    expect(unauth.status).toBe(401);
+    expect(unauth.status).toBe(403);
+    expect(unauth.body.result).toEqual({ authorization: 'Unauthorized request.' });
   });
 });

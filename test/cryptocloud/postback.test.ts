@@ -92,6 +92,63 @@ describe('CryptoCloud postback flow', () => {
       invoice_status: 'success',
       test_mode: true,
     });
+    // One project id everywhere, an integer as typed clients parse it.
+    expect(Number.isInteger(body.invoice_info.project.id)).toBe(true);
+    expect(body.invoice_info.project.id).toBe(info.body.result[0].project.id);
+    expect(body.invoice_info.project.id).toBe(created.body.result.project.id);
+    // Documented amounts are JSON numbers written from the exact values.
+    expect(req.body).toContain('"amount_crypto":0.00166667,');
+    expect(req.body).toContain('"amount_in_fiat":100.0,');
+    expect(req.body).toContain('"amount_usd":100.0,');
+
+    // Every field CryptoCloud documents for an invoice, and those typed clients declare.
+    const item = info.body.result[0];
+    const numbers = [
+      'amount',
+      'amount_usd',
+      'amount_in_fiat',
+      'received',
+      'received_usd',
+      'to_surcharge',
+      'to_surcharge_usd',
+      'fee',
+      'fee_usd',
+      'service_fee',
+      'service_fee_usd',
+      'amount_in_crypto',
+      'amount_to_pay',
+      'amount_to_pay_usd',
+      'amount_paid',
+      'amount_paid_usd',
+    ];
+    for (const f of numbers) expect(typeof item[f], f).toBe('number');
+    const strings = [
+      'uuid',
+      'created',
+      'address',
+      'expiry_date',
+      'side_commission',
+      'side_commission_cc',
+      'side_commission_service',
+      'type_payments',
+      'fiat_currency',
+      'status',
+      'invoice_status',
+      'link',
+      'pay_url',
+      'order_id',
+      'type',
+      'date_finished',
+    ];
+    for (const f of strings) expect(typeof item[f], f).toBe('string');
+    expect(item).toHaveProperty('user_email');
+    expect(item).toHaveProperty('phone');
+    expect(item.pay_url).toBe(item.link);
+    expect(item.amount_paid).toBe(item.received);
+    expect(item.amount_in_crypto).toBe(0.00166667);
+    expect(item.amount_to_pay).toBe(0.00166667);
+    expect(typeof item.is_email_required).toBe('boolean');
+    expect(typeof item.test_mode).toBe('boolean');
   });
 
   it('posts form fields when the endpoint asks for them, as PHP handlers read $_POST', async () => {

@@ -156,6 +156,14 @@ describe('CryptoCloud postbacks seen by a CMS-style shop handler', () => {
     expect(shop.paidOrders.has('pending-first')).toBe(true);
   });
 
+  it('finds the confirm endpoint it used documented in the OpenAPI description', async () => {
+    const spec = (await (await fetch(`${k.url}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { description?: string }>>;
+    };
+    const op = spec.paths['/api/v1/invoices/{id}/test-payments/{paymentId}/confirm']?.post;
+    expect(op?.description).toMatch(/confirmed": false/);
+  });
+
   it('sends nothing for an underpaid invoice that expires, nor when it is refunded', async () => {
     const uuid = await invoice('underpaid');
     await pay(uuid, { amount: '4' });

@@ -254,6 +254,10 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: AppContext) {
       schema: {
         tags: ['test mode'],
         summary: 'Confirm a simulated payment',
+        description:
+          'Test mode: gives a payment simulated with `"confirmed": false` its required confirmations, ' +
+          'as a block would, and recomputes the invoice (events and callbacks follow as for a real payment). ' +
+          '`paymentId` is `payment.id` from the test-payments answer. Answers the invoice.',
         params: Type.Object({
           id: InvoiceRef,
           paymentId: Type.String({ pattern: '^pay_[a-z0-9]{10,40}$' }),

@@ -108,17 +108,4 @@ export function unflattenForm(fields: Record<string, unknown>): Record<string, u
   return arrays(root) as Record<string, unknown>;
 }
 
-const PLACEHOLDER = '\u0000num:';
-
-/** A number written into a response exactly as this decimal text (CryptoCloud answers with JSON numbers). */
-export class JsonDecimal {
-  constructor(readonly text: string) {}
-  toJSON(): string {
-    return PLACEHOLDER + this.text;
-  }
-}
-
-/** JSON.stringify that writes JsonDecimal values as bare numbers. */
-export function stringifyExact(value: unknown): string {
-  return JSON.stringify(value).replace(/"\\u0000num:(-?[0-9.]+)"/g, '$1');
-}
+export { JsonDecimal, stringifyExact } from '../../domain/exact-json.js';

@@ -1,4 +1,4 @@
-/** CryptoCloud's error shapes: `{"status":"error","result":{"validate_error":"..."}}`, and 401 `{"detail":"..."}`. */
+/** CryptoCloud's error shape: `{"status":"error","result":{"validate_error":"..."}}`; auth failures are in auth.ts. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KassaError } from '../../domain/errors.js';
 

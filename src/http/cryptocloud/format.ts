@@ -3,9 +3,10 @@
  * are JSON numbers (CryptoCloud clients parse them as floats) written from the
  * exact decimal text; fees are 0 because a self-hosted gateway takes none.
  */
-import { createHash } from 'node:crypto';
 import type { AppContext } from '../../app/context.js';
 import type { InvoiceView } from '../../app/invoice-view.js';
+import { projectNumber } from '../../app/project-number.js';
+import { decimalNumber, JsonDecimal } from '../../domain/exact-json.js';
 import { cryptoCloudStatus } from '../../domain/status-vocabulary.js';
 import { cryptoCurrency, type CryptoCurrency } from '../../domain/currencies.js';
 import {
@@ -16,7 +17,6 @@ import {
   type Decimal,
 } from '../../domain/money.js';
 import type { Project } from '../../domain/project.js';
-import { JsonDecimal } from './body.js';
 
 /** "2023-01-01 12:00:00.000000", UTC, as CryptoCloud writes times. */
 export function ccTime(iso: string | null): string | null {
@@ -25,20 +25,9 @@ export function ccTime(iso: string | null): string | null {
 }
 
 /** A JSON number from exact decimal text; always with a point, as CryptoCloud's floats print. */
-export function num(text: string): JsonDecimal {
-  const canonical = formatDecimal(parseExact(text));
-  return new JsonDecimal(canonical.includes('.') ? canonical : `${canonical}.0`);
-}
+export const num = decimalNumber;
 
 const ZERO = new JsonDecimal('0.0');
-
-/**
- * CryptoCloud project ids are integers (typed clients parse them so); a shop id
- * is text, so the face shows a stable number derived from it, and the text as `shop_id`.
- */
-export function projectNumber(shopId: string): number {
-  return Number.parseInt(createHash('sha256').update(shopId).digest('hex').slice(0, 12), 16);
-}
 
 export function ccProject(p: Project | undefined, shopId: string) {
   return {
@@ -218,12 +207,26 @@ export async function ccInvoiceInfo(f: FormatContext, v: InvoiceView) {
   const remaining = BigInt(v.remaining_units);
   const status = base.status;
   const identify = v.metadata?.identify;
+  const receivedUsd = c ? await f.usd.crypto(received, c) : ZERO;
+  const due = v.quote ? num(v.quote.amount_due) : null;
   return {
     ...base,
+    side_commission_service: 'client',
     received: num(v.received),
-    received_usd: c ? await f.usd.crypto(received, c) : ZERO,
+    received_usd: receivedUsd,
     to_surcharge: num(v.remaining),
     to_surcharge_usd: c ? await f.usd.crypto(remaining, c) : ZERO,
+    // What typed clients declare beside the documented fields.
+    amount_in_crypto: due,
+    amount_to_pay: due ?? base.amount,
+    amount_to_pay_usd:
+      c && v.quote ? await f.usd.crypto(BigInt(v.quote.amount_due_units), c) : base.amount_usd,
+    amount_paid: num(v.received),
+    amount_paid_usd: receivedUsd,
+    pay_url: v.link,
+    type: 'up',
+    user_email: v.email,
+    phone: null,
     order_id: v.order_id ?? identify ?? null,
     invoice_status: invoiceStatus(status),
     date_finished: status === 'paid' || status === 'overpaid' ? ccTime(v.updated_at) : null,

@@ -5,14 +5,14 @@
  * numbers, PHP-style forms), its own auth and error shapes.
  */
 import { parse as parseQuery } from 'node:querystring';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Face } from '../face.js';
 import { tokenAuth } from './auth.js';
 import { balanceRoutes } from './balance.js';
 import { parseExactJson, unflattenForm } from './body.js';
 import type { CryptoCloudServices } from './context.js';
 import { createRoutes } from './create.js';
-import { cryptoCloudErrorHandler } from './errors.js';
+import { cryptoCloudErrorHandler, errorBody } from './errors.js';
 import { invoiceRoutes } from './invoices.js';
 import { legacyRoutes } from './legacy.js';
 import { staticRoutes } from './static.js';
@@ -63,6 +63,13 @@ export function cryptoCloudFace(services: CryptoCloudServices = {}): Face {
       balanceRoutes(scope, deps);
       staticRoutes(scope, deps);
       legacyRoutes(scope, deps);
+      // Anything else under /v1 and /v2 answers in CryptoCloud's error shape, not the framework's.
+      const unknown = async (req: FastifyRequest, reply: FastifyReply) =>
+        reply
+          .status(404)
+          .send(errorBody(`no such endpoint: ${req.method} ${req.url.split('?')[0] ?? ''}`));
+      scope.all('/v1/*', unknown);
+      scope.all('/v2/*', unknown);
     });
   };
 }
