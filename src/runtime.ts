@@ -10,6 +10,7 @@ import type { WalletGapWarning } from './app/ports/addresses.js';
 import type { Clock } from './app/ports/clock.js';
 import { systemClock } from './app/ports/clock.js';
 import type { RateProvider } from './app/ports/rates.js';
+import { AddressPool } from './app/address-pool.js';
 import { RecheckScheduler } from './app/recheck.js';
 import { MemoryWatchList } from './app/watch-list.js';
 import { PaymentRecorder } from './app/payments.js';
@@ -158,8 +159,13 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       })
     : null;
   let countGapWarning: ((w: WalletGapWarning) => void) | null = null;
+  const appStore = invoiceStore(store);
+  const addressPool = new AddressPool(appStore, (err) =>
+    logger.error({ err }, 'deriving addresses ahead failed'),
+  );
   const ctx: AppContext = {
-    store: invoiceStore(store),
+    store: appStore,
+    addressSource: addressPool,
     clock,
     rates,
     chains: {
@@ -296,6 +302,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       await recheck.stop();
       if (rates instanceof RateAggregator) rates.stop();
       await mail.stop();
+      await addressPool.settled();
       await store.close();
     },
   };

@@ -1,5 +1,5 @@
 /** Sends mail through the SMTP server named by SMTP_URL (nodemailer). */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Mailer } from '../app/ports/mail.js';
 
 /**
@@ -10,10 +10,14 @@ export function smtpMailer(smtpUrl: string): Mailer {
   const url = new URL(smtpUrl);
   const from = url.searchParams.get('from') ?? 'Kassa <kassa@localhost>';
   url.searchParams.delete('from');
-  const transport = nodemailer.createTransport(url.toString());
+  // nodemailer loads on the first mail: an instance without mail never pays for it.
+  let transport: Promise<Transporter> | null = null;
   return {
     async send(mail) {
-      await transport.sendMail({
+      transport ??= import('nodemailer').then((m) => m.default.createTransport(url.toString()));
+      await (
+        await transport
+      ).sendMail({
         from,
         to: mail.to,
         subject: mail.subject,

@@ -141,5 +141,12 @@ export function addressRepository(db: Kysely<Database>): UnitOfWork['addresses']
         .onConflict((oc) => oc.columns(['source_id', 'idx']).doNothing())
         .execute();
     },
+    async forgetDerived(sourceId, before) {
+      await db
+        .deleteFrom('derived_addresses')
+        .where('source_id', '=', sourceId)
+        .where('idx', '<', before)
+        .execute();
+    },
   };
 }

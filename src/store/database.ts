@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
-import pg from 'pg';
+import type PgModule from 'pg';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -14,8 +15,13 @@ export interface Store {
   close(): Promise<void>;
 }
 
-// int8 columns hold epoch milliseconds and heights: safe as numbers.
-pg.types.setTypeParser(20, (v) => Number(v));
+/** The PostgreSQL driver, loaded only when PostgreSQL is configured (it costs memory at idle). */
+export function pgDriver(): typeof PgModule {
+  const pg = createRequire(import.meta.url)('pg') as typeof PgModule;
+  // int8 columns hold epoch milliseconds and heights: safe as numbers.
+  pg.types.setTypeParser(20, (v) => Number(v));
+  return pg;
+}
 
 export interface OpenOptions {
   /** postgres://... selects PostgreSQL; otherwise SQLite at `sqlitePath`. */
@@ -26,6 +32,7 @@ export interface OpenOptions {
 
 export function openStore(opts: OpenOptions): Store {
   if (opts.databaseUrl && /^postgres(ql)?:\/\//.test(opts.databaseUrl)) {
+    const pg = pgDriver();
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     // An idle connection dropped by the server (restart, failover) is replaced on next use, not fatal.
     pool.on('error', () => {});
@@ -36,7 +43,9 @@ export function openStore(opts: OpenOptions): Store {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
+  // FULL: a commit is on disk before it is acknowledged, so an invoice or an
+  // allocation survives power loss too (NORMAL in WAL mode may lose the last ones).
+  sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.defaultSafeIntegers(false);

@@ -3,7 +3,8 @@
  * held on a dedicated connection, released when the process or its connection
  * dies, so another process takes over. SQLite is single-process: always granted.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from './database.js';
 
 export interface LeaderLock {
   /** True when this process holds (or just took) the lock. */
@@ -34,7 +35,7 @@ export function leaderLock(databaseUrl: string | undefined, name: string): Leade
     async tryAcquire() {
       if (held && client) return true;
       if (!client) {
-        const c = new pg.Client({ connectionString: databaseUrl });
+        const c = new (pgDriver().Client)({ connectionString: databaseUrl });
         c.on('error', drop);
         c.on('end', drop);
         await c.connect();

@@ -195,6 +195,8 @@ export interface UnitOfWork {
     /** Addresses derived ahead of time for `sourceId`, from index `from` on. */
     derived(sourceId: string, from: number, limit: number): Promise<AllocatedAddress[]>;
     saveDerived(sourceId: string, rows: readonly AllocatedAddress[]): Promise<void>;
+    /** Drops derived addresses below `before`: their indexes were handed out. */
+    forgetDerived(sourceId: string, before: number): Promise<void>;
   };
 }
 
