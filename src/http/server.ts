@@ -46,7 +46,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
     // Unknown fields are refused, not silently dropped; amounts are never coerced from numbers.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     // Cryptopay recalculation ids carry their sealed proposal (about 250 characters).
-    maxParamLength: 512,
+    routerOptions: { maxParamLength: 512 },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }) as unknown as FastifyInstance;
