@@ -136,7 +136,7 @@ describe('provider-format callbacks through a whole Kassa', () => {
       amount: invoice.quote.amount_due,
       remaining_amount: '0',
     });
-    expect(last.currency_received).toEqual({ currency: 'USD', amount: '100' });
+    expect(last.currency_received).toEqual({ currency: 'USD', amount: '100.00' });
     expect(last.x_kassa).toMatchObject({
       received: btc(first + second),
       received_unconfirmed: '0',
@@ -190,7 +190,7 @@ describe('provider-format callbacks through a whole Kassa', () => {
       unsuccess_redirect_url: 'https://shop.example.com/sorry',
       fee: '0',
       fee_currency: 'BTC',
-      price_amount: '100',
+      price_amount: '100.00',
       pay_amount: invoice.quote.amount_due,
     });
     expect(last.data.transactions).toHaveLength(2);
