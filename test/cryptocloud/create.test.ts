@@ -41,11 +41,16 @@ describe('CryptoCloud invoice creation', () => {
       type_payments: 'crypto',
       is_email_required: false,
       test_mode: true,
-      currency: null,
+      // As in the seed: the default currency is named before the customer chooses, address empty.
+      currency: { id: 4, code: 'USDT', fullcode: 'USDT_TRC20' },
       invoice_id: null,
       service_fee: 0,
       fee: 0,
     });
+    // Typed clients (crypto-cloud-py's pydantic models) declare these as strings.
+    expect(r.body.result.project.fail).toBe('');
+    expect(r.body.result.project.success).toBe('');
+    expect(typeof r.body.result.currency.icon_network).toBe('string');
     expect(rawNumber(r.text, 'amount_in_fiat')).toEqual(['100.0']);
     expect(rawNumber(r.text, 'amount_usd')).toEqual(['100.0']);
     expect(inv.link).toBe(

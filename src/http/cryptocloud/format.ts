@@ -5,6 +5,7 @@
  */
 import type { AppContext } from '../../app/context.js';
 import type { InvoiceView } from '../../app/invoice-view.js';
+import { shownCurrency } from '../../app/preselect-currency.js';
 import { projectNumber } from '../../app/project-number.js';
 import { decimalNumber, JsonDecimal } from '../../domain/exact-json.js';
 import { cryptoCloudStatus } from '../../domain/status-vocabulary.js';
@@ -34,8 +35,9 @@ export function ccProject(p: Project | undefined, shopId: string) {
     id: projectNumber(shopId),
     shop_id: shopId,
     name: p?.name ?? '',
-    fail: p?.failUrl ?? null,
-    success: p?.successUrl ?? null,
+    // CryptoCloud writes "" for an unset URL; typed clients declare these as strings.
+    fail: p?.failUrl ?? '',
+    success: p?.successUrl ?? '',
     logo: p?.logoUrl ?? null,
   };
 }
@@ -49,8 +51,7 @@ function icons(publicUrl: string, c: CryptoCurrency) {
       : c.network.code === 'TRC20'
         ? `${base}/network-trc20.svg`
         : coin;
-  const native = c.code === c.symbol;
-  return { coin, networkIcon, tokenBadge: native ? null : networkIcon };
+  return { coin, networkIcon };
 }
 
 /** The currency object inside invoices (seed shape). */
@@ -70,7 +71,8 @@ export function ccInvoiceCurrency(publicUrl: string, c: CryptoCurrency) {
     is_email_required: false,
     stablecoin: c.stablecoin,
     icon_base: i.coin,
-    icon_network: i.tokenBadge,
+    // A string for every currency, as typed clients declare it (a coin's own network shows the coin).
+    icon_network: i.networkIcon,
     icon_qr: i.coin,
     order: c.order,
   };
@@ -87,7 +89,7 @@ export function ccWalletCurrency(publicUrl: string, c: CryptoCurrency, enabled: 
     is_email_required: false,
     stablecoin: c.stablecoin,
     icon_base: i.coin,
-    icon_network: i.tokenBadge,
+    icon_network: i.networkIcon,
     icon_qr: i.coin,
     order: c.order,
     obj_network: {
@@ -171,7 +173,9 @@ export interface FormatContext {
 /** An invoice as `create` returns it. */
 export async function ccCreatedInvoice(f: FormatContext, v: InvoiceView) {
   const q = v.quote;
-  const c = q ? cryptoCurrency(q.currency) : undefined;
+  // Before the customer chooses, CryptoCloud shows its default currency with an empty address.
+  const code = await shownCurrency(f.ctx, v);
+  const c = code ? cryptoCurrency(code) : undefined;
   const amountUsd = await f.usd.price(v.amount, v.currency);
   return {
     uuid: v.uuid,
