@@ -2,6 +2,7 @@
 import { benchCore } from './core.js';
 import { benchPayPage } from './pay-page.js';
 import { benchEvm } from './evm-scan.js';
+import { benchForwarderGas } from './forwarder-gas.js';
 import { benchCallbacks } from './callbacks-deliver.js';
 import { benchTron } from './tron-scan.js';
 import { benchUtxo } from './utxo-match.js';
@@ -11,6 +12,7 @@ const benches: [string, () => Promise<Record<string, string | number>>][] = [
   ['UTXO matching (1,000,000 watched scripts)', benchUtxo],
   ['payment page', benchPayPage],
   ['EVM scan (anvil)', benchEvm],
+  ['forwarder collection gas (anvil)', benchForwarderGas],
   ['callbacks', benchCallbacks],
   ['TRON scan (replay, 100k open addresses)', benchTron],
 ];

@@ -140,6 +140,20 @@ const schema = z.object({
   ETH_CHAIN_ID: z.coerce.number().int().positive().default(1),
   /** JSON object currency code -> contract address, overriding the mainnet defaults. */
   ETH_TOKEN_CONTRACTS: z.string().optional(),
+  /** Gas-only hot key for automatic forwarder collection (hex), or a file holding it. */
+  EVM_COLLECTOR_KEY: z.string().optional(),
+  EVM_COLLECTOR_KEY_FILE: z.string().optional(),
+  /** Automatic collection policy: addresses per transaction, gas price ceiling, value per address vs its gas. */
+  EVM_COLLECT_BATCH_SIZE: z.coerce.number().int().min(1).max(200).default(50),
+  EVM_COLLECT_MAX_GAS_PRICE_GWEI: z
+    .string()
+    .regex(/^\d+(\.\d{1,9})?$/, 'a decimal number of gwei')
+    .default('30'),
+  EVM_COLLECT_MIN_VALUE_RATIO: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'a decimal number')
+    .default('10'),
+  EVM_COLLECT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   TRON_API_URL: url.optional(),
   TRON_API_KEY: z.string().optional(),
   TRON_TOKEN_CONTRACTS: z.string().optional(),
@@ -166,6 +180,7 @@ export const SECRET_SETTINGS = [
   'BTC_RPC_PASSWORD',
   'LTC_RPC_PASSWORD',
   'TRON_API_KEY',
+  'EVM_COLLECTOR_KEY',
 ] as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

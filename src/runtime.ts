@@ -45,6 +45,8 @@ import { createMetrics, registerWalletGapMetrics } from './metrics.js';
 import { Dispatcher } from './callbacks/dispatcher.js';
 import { WebhookService } from './callbacks/service.js';
 import { webhookRoutes } from './http/api-v1/webhooks.js';
+import { collectionRoutes } from './http/api-v1/collections.js';
+import { buildForwarders, registerCollectionMetrics, type Forwarders } from './forwarders.js';
 import { DeliveriesRepository } from './store/deliveries-repository.js';
 import type { ChainWatcher } from './app/ports/chain.js';
 import { buildWatchers, LeaderElectedWatcher, tronTokenContracts } from './watchers.js';
@@ -109,6 +111,7 @@ export interface Kassa {
   readonly changes: InvoiceChanges;
   readonly logger: Logger;
   readonly watchers: readonly ChainWatcher[];
+  readonly forwarders: Forwarders;
   /** Dashboard users, sessions and the audit log. */
   readonly access: AccessStore;
   close(): Promise<void>;
@@ -191,6 +194,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       changes.notify(id);
       dispatcher?.wake();
     },
+    walletReady: (chain, key) => forwarders.check.ensureReady(chain, key),
     onWalletGap: (w) => {
       countGapWarning?.(w);
       logger.warn(
@@ -199,6 +203,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       );
     },
   };
+  const forwarders = buildForwarders(config, ctx, store, logger);
   // CryptoCloud static wallets: their addresses are watched too, and payments to them become invoices.
   const staticWallets = new StaticWallets(ctx, staticWalletRepository(store.db));
   registerStaticWallets(ctx, staticWallets);
@@ -233,12 +238,17 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
         (w) => new LeaderElectedWatcher(w, config.DATABASE_URL, logger),
       )
     : [];
+  if (forwarders.tracker && config.KASSA_ROLES.includes('watch')) {
+    watchers.push(new LeaderElectedWatcher(forwarders.tracker, config.DATABASE_URL, logger));
+  }
   for (const w of watchers) await w.start();
+  forwarders.autoCollect?.start();
   const metrics = createMetrics({
     store: ctx.store,
     callbackQueueDepth: () => deliveries.pendingCount(),
     watchers: () => watchers.map((w) => w.health()),
   });
+  registerCollectionMetrics(metrics, forwarders.collections);
   countGapWarning = registerWalletGapMetrics(metrics, ctx.store);
   if (rates instanceof RateAggregator) {
     rates.start();
@@ -257,7 +267,10 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
         w?.notifyBlock?.();
         return w !== undefined;
       },
-      extraRoutes: [(a) => webhookRoutes(a, { webhooks })],
+      extraRoutes: [
+        (a) => webhookRoutes(a, { webhooks }),
+        (a) => collectionRoutes(a, { collections: forwarders.collections }),
+      ],
       readinessDetails: async () => ({
         ...(rates instanceof RateAggregator ? { rates: ratesReady(rates) } : {}),
         watchers: watchers.map((w) => w.health()),
@@ -293,10 +306,12 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     changes,
     logger,
     watchers,
+    forwarders,
     access,
     async close() {
       // In-flight requests finish first; then background work; the database last.
       await app?.close();
+      await forwarders.autoCollect?.stop();
       await Promise.all(watchers.map((w) => w.stop()));
       await dispatcher?.stop();
       await recheck.stop();

@@ -7,6 +7,7 @@ import type { AppContext } from './context.js';
 import { newId, secret, sha256Hex } from './ids.js';
 import type { ApiKeyRecord } from './ports/store.js';
 import { DEFAULT_GAP_LIMIT } from './wallet-addresses.js';
+import { ensureWalletReady } from './wallet-ready.js';
 
 const API_KEY_PREFIX = 'kassa_';
 
@@ -87,6 +88,12 @@ function validateProject(ctx: AppContext, p: Project): void {
   if (bad) throw invalid(`rules.${bad}`, 'invalid rule value');
 }
 
+async function walletsReady(ctx: AppContext, p: Project): Promise<void> {
+  for (const [chain, w] of Object.entries(p.wallets)) {
+    await ensureWalletReady(ctx, chain, w.key, `wallets.${chain}.key`);
+  }
+}
+
 export async function createProject(
   ctx: AppContext,
   accountId: string,
@@ -119,6 +126,7 @@ export async function createProject(
     createdAt: ctx.clock.now(),
   };
   validateProject(ctx, project);
+  await walletsReady(ctx, project);
   if (await ctx.store.projects.get(project.id))
     throw new KassaError('conflict', `project ${project.id} exists`, 'id');
   const secretKey = secret('', 32);
@@ -164,6 +172,7 @@ export async function updateProject(
     ...(input.testMode !== undefined ? { testMode: input.testMode } : {}),
   };
   validateProject(ctx, next);
+  await walletsReady(ctx, next);
   await ctx.store.projects.update(next, ctx.clock.now());
   return next;
 }

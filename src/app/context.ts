@@ -11,6 +11,11 @@ export interface AppContext {
   readonly rates: RateProvider;
   readonly chains: Partial<Record<ChainFamilyAdapter['family'], ChainFamilyAdapter>>;
   readonly settings: AppSettings;
+  /**
+   * Throws when a wallet's on-chain prerequisites are missing (a forwarder factory whose
+   * code does not match): no address of that wallet may be handed out then.
+   */
+  readonly walletReady?: (chain: string, key: string) => Promise<void>;
   /** Called after a transaction that appended events commits (live page updates, metrics). */
   readonly onInvoiceChanged?: (invoiceId: string) => void;
   /** A wallet handed out an address beyond its gap limit: warn the merchant (log, metric). */

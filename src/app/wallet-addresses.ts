@@ -10,6 +10,7 @@ import type { AppContext } from './context.js';
 import { sha256Hex } from './ids.js';
 import type { HandedOut, WalletRef } from './ports/addresses.js';
 import type { UnitOfWork } from './ports/store.js';
+import { ensureWalletReady } from './wallet-ready.js';
 
 export type { HandedOut, WalletGapWarning, WalletRef } from './ports/addresses.js';
 
@@ -76,6 +77,8 @@ export async function handOut(
   reuse: boolean,
 ): Promise<HandedOut> {
   const now = ctx.clock.now();
+  // A forwarder wallet's factory must be verified before any of its addresses goes out.
+  if (w.chain !== 'test') await ensureWalletReady(ctx, w.chain, w.key, 'currency');
   if (reuse && ctx.settings.addressReuseCooldownMs > 0 && w.chain !== 'test') {
     const old = await uow.addresses.reusable(w.projectId, w.chain, w.walletId, now);
     if (

@@ -4,7 +4,15 @@ import { Command } from 'commander';
 import { createAccount, createApiKey, createProject, revokeApiKey } from '../app/accounts.js';
 import { cryptoCurrency } from '../domain/currencies.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
+import type { Address } from 'viem';
 import { evmFamily } from '../chains/evm/index.js';
+import {
+  factoryDeployment,
+  FORWARDER_FACTORY,
+  FORWARDER_FACTORY_CODE_HASH,
+} from '../chains/evm/forwarder.js';
+import { ForwarderFactoryCheck } from '../chains/evm/forwarder-check.js';
+import { parseDecimal, toUnits } from '../domain/money.js';
 import { tronFamily } from '../chains/tron/index.js';
 import { utxoFamily } from '../chains/utxo/index.js';
 import { ensureDemo, startKassa, type Kassa } from '../runtime.js';
@@ -215,35 +223,136 @@ project
 program
   .command('address')
   .description('print the address Kassa would hand out, to compare with your wallet')
-  .requiredOption('--currency <code>', 'currency code, e.g. BTC, LTC, ETH, USDT_TRC20')
-  .requiredOption('--key <key>', 'extended public key or output descriptor')
-  .option('--index <n>', 'address index', '0')
+  .option('--currency <code>', 'currency code, e.g. BTC, LTC, ETH, USDT_TRC20', 'ETH')
+  .option('--key <key>', 'extended public key, output descriptor or forwarder(0xTREASURY)')
+  .option('--forwarder <treasury>', 'forwarder mode: the treasury address (instead of --key)')
+  .option('--factory <address>', 'forwarder mode: the factory (default: the deterministic one)')
+  .option('--index <n>', 'address index (the deposit salt in forwarder mode)', '0')
   .option('--network <net>', 'mainnet, testnet or regtest', 'mainnet')
-  .action((o: { currency: string; key: string; index: string; network: string }) => {
-    const currency = cryptoCurrency(o.currency.toUpperCase());
-    if (!currency) {
-      console.error(`unknown currency ${o.currency}`);
-      process.exit(2);
-    }
-    const index = Number(o.index);
-    if (!Number.isSafeInteger(index) || index < 0 || index >= 2 ** 31) {
-      console.error('--index must be a non-negative integer below 2^31');
-      process.exit(2);
-    }
-    if (!['mainnet', 'testnet', 'regtest'].includes(o.network)) {
-      console.error('--network must be mainnet, testnet or regtest');
-      process.exit(2);
-    }
-    const family = { utxo: utxoFamily, evm: evmFamily, tron: tronFamily }[currency.family];
+  .action(
+    (o: {
+      currency: string;
+      key?: string;
+      forwarder?: string;
+      factory?: string;
+      index: string;
+      network: string;
+    }) => {
+      const currency = cryptoCurrency(o.currency.toUpperCase());
+      if (!currency) {
+        console.error(`unknown currency ${o.currency}`);
+        process.exit(2);
+      }
+      const key = o.forwarder
+        ? `forwarder(${o.forwarder}${o.factory ? `,${o.factory}` : ''})`
+        : o.key;
+      if (!key) {
+        console.error('give --key, or --forwarder with the treasury address');
+        process.exit(2);
+      }
+      const index = Number(o.index);
+      if (!Number.isSafeInteger(index) || index < 0 || index >= 2 ** 31) {
+        console.error('--index must be a non-negative integer below 2^31');
+        process.exit(2);
+      }
+      if (!['mainnet', 'testnet', 'regtest'].includes(o.network)) {
+        console.error('--network must be mainnet, testnet or regtest');
+        process.exit(2);
+      }
+      const family = { utxo: utxoFamily, evm: evmFamily, tron: tronFamily }[currency.family];
+      try {
+        console.log(
+          family.deriveAddress({ key, index, currency, network: o.network as 'mainnet' }),
+        );
+      } catch (e) {
+        console.error((e as Error).message);
+        process.exit(2);
+      }
+    },
+  );
+
+program
+  .command('forwarder')
+  .description('the forwarder factory: its address, code hash and deployment transaction')
+  .option('--rpc <url>', 'verify the code deployed at the factory address on this node')
+  .option('--factory <address>', 'the factory to verify (default: the deterministic one)')
+  .action(async (o: { rpc?: string; factory?: string }) => {
+    const deploy = factoryDeployment();
+    console.log(`factory:    ${FORWARDER_FACTORY}`);
+    console.log(`code hash:  ${FORWARDER_FACTORY_CODE_HASH}`);
+    console.log(
+      `deployment: send to ${deploy.to} (the standard CREATE2 deployer), no value, data:`,
+    );
+    console.log(deploy.data);
+    if (!o.rpc) return;
     try {
-      console.log(
-        family.deriveAddress({ key: o.key, index, currency, network: o.network as 'mainnet' }),
-      );
+      await new ForwarderFactoryCheck(o.rpc).verify((o.factory ?? FORWARDER_FACTORY) as Address);
+      console.log('verified: the deployed code matches');
     } catch (e) {
       console.error((e as Error).message);
-      process.exit(2);
+      process.exit(1);
     }
   });
+
+program
+  .command('collect')
+  .description('collect forwarder deposit addresses into the treasury')
+  .requiredOption('--chain <chain>', 'ETH')
+  .option('--dry-run', 'print the ready transaction(s) to send from your own wallet')
+  .option('--account <id>', 'only payments of this account (default: the first account)')
+  .option('--batch-size <n>', 'deposit addresses per transaction', '50')
+  .option('--from <address>', 'the sender, for the gas estimate')
+  .action(
+    async (o: {
+      chain: string;
+      dryRun?: boolean;
+      account?: string;
+      batchSize: string;
+      from?: string;
+    }) => {
+      if (o.chain.toUpperCase() !== 'ETH') {
+        console.error('--chain: only ETH has forwarder addresses (TRON stays in xpub mode)');
+        process.exit(2);
+      }
+      const batchSize = Number(o.batchSize);
+      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 200) {
+        console.error('--batch-size must be 1-200');
+        process.exit(2);
+      }
+      await withKassa(async (k) => {
+        const c = k.forwarders.collections;
+        if (!o.dryRun) {
+          const mined = await c.autoCollect({
+            batchSize,
+            maxGasPrice: toUnits(parseDecimal(k.config.EVM_COLLECT_MAX_GAS_PRICE_GWEI), 9),
+            minValueToCost: k.config.EVM_COLLECT_MIN_VALUE_RATIO,
+          });
+          for (const m of mined) console.log(`${m.txid} swept ${m.sweeps.length} address(es)`);
+          if (mined.length === 0)
+            console.log('nothing collected (nothing due, or gas above the ceiling)');
+          return;
+        }
+        const accountId = o.account ?? (await k.ctx.store.accounts.list())[0]?.id;
+        if (!accountId) throw new Error('no account');
+        const plans = await c.transactions(accountId, {
+          batchSize,
+          ...(o.from ? { from: o.from } : {}),
+        });
+        const out = plans.map((p) => ({
+          to: p.to,
+          value: p.value,
+          data: p.data,
+          gas: p.gas === null ? null : String(p.gas),
+          treasury: p.treasury,
+          addresses: p.addresses.length,
+          totals_units: Object.fromEntries(
+            Object.entries(p.totals).map(([cur, v]) => [cur, String(v)]),
+          ),
+        }));
+        console.log(JSON.stringify(out, null, 2));
+      });
+    },
+  );
 
 program
   .command('rates')

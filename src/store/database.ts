@@ -85,6 +85,9 @@ function migrator(store: Store): Migrator {
   return new Migrator({
     db: store.db,
     provider: { getMigrations: async () => migrations },
+    // Numbers are reserved per capability and land in any order: a database that
+    // already ran a higher number still takes a lower one added later.
+    allowUnorderedMigrations: true,
   });
 }
 

@@ -170,6 +170,36 @@ export interface ChainBlocksTable {
   parent_hash: string | null;
 }
 
+/** A forwarder collect transaction; see migration 014. */
+export interface CollectionsTable {
+  id: string;
+  chain: string;
+  txid: string;
+  factory: string;
+  treasury: string;
+  /** The account that sent (and paid for) the collect transaction. */
+  sender: string;
+  /** 'mined' or 'orphaned' (its block left the chain). */
+  status: string;
+  block_height: number | null;
+  block_hash: string | null;
+  gas_used: string;
+  gas_price: string;
+  /** gas_used x gas_price, wei. */
+  fee: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CollectionItemsTable {
+  collection_id: string;
+  payment_id: string;
+  invoice_id: string;
+  address: string;
+  currency: string;
+  amount: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -185,6 +215,8 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   chain_cursors: ChainCursorsTable;
   chain_blocks: ChainBlocksTable;
+  collections: CollectionsTable;
+  collection_items: CollectionItemsTable;
 }
 
 export type { Generated };

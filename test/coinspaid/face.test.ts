@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, createProject } from '../../src/app/accounts.js';
 import { issueProviderCredentials } from '../../src/app/provider-credentials.js';
+import { settle } from '../../src/app/settle.js';
 import { loadSigningKey } from '../../src/signing-key.js';
 import { startTestKassa, type TestKassa } from '../support/kassa.js';
 
@@ -49,6 +50,14 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => k?.stop());
+
+/** Ends an invoice's timer `agoMs` ago (after any payment already seen), as waiting would. */
+async function expire(id: string, agoMs = 1000) {
+  await k.ctx.store.transaction(async (uow) => {
+    await uow.invoices.setExpiresAt(id, Date.now() - agoMs);
+    await settle(k.ctx, uow, id);
+  });
+}
 
 describe('CoinsPaid invoices v2', () => {
   it('creates the three invoice types: no timer, 15-minute timer, timer with a preselected currency', async () => {
@@ -135,13 +144,32 @@ describe('CoinsPaid invoices v2', () => {
 
     const late = await create();
     await k.api('POST', `/api/v1/invoices/${late.inv.id}/test-payments`, { late: true });
-    expect((await cps('GET', `/api/v2/invoices/${late.id}`)).body.data.status).toBe('failed');
+    expect((await cps('GET', `/api/v2/invoices/${late.id}`)).body.data).toMatchObject({
+      status: 'failed',
+      error: 'Timer expired. User paid after the timer.',
+    });
+
+    const unpaid = await create();
+    await expire(unpaid.inv.id);
+    expect((await cps('GET', `/api/v2/invoices/${unpaid.id}`)).body.data).toMatchObject({
+      status: 'failed',
+      error: 'Timer expired. User not paid.',
+      seconds_left: 0,
+    });
+
+    const short = await create();
+    await k.api('POST', `/api/v1/invoices/${short.inv.id}/test-payments`, { amount: '0.0001' });
+    expect((await cps('GET', `/api/v2/invoices/${short.id}`)).body.data.status).toBe('pending');
+    await expire(short.inv.id, 1);
+    expect((await cps('GET', `/api/v2/invoices/${short.id}`)).body.data).toMatchObject({
+      status: 'failed',
+      error: 'Timer expired. User paid less than requested.',
+    });
 
     const cancelled = await create();
     const c = await cps('POST', `/api/v2/invoices/${cancelled.id}/cancel/`);
     expect(c.status).toBe(200);
-    expect(c.body.data.status).toBe('failed');
-    expect(c.body.data.error).not.toBe('');
+    expect(c.body.data).toMatchObject({ status: 'failed', error: 'Cancelled by customer' });
     const twice = await cps('POST', `/api/v2/invoices/${cancelled.id}/cancel/`);
     expect(twice.status).toBe(400);
     expect(Object.keys(twice.body.errors)).toEqual(['foreign_id']);

@@ -2,6 +2,7 @@
 import type { ChainFamilyAdapter } from '../../app/ports/chain.js';
 import type { CryptoCurrency } from '../../domain/currencies.js';
 import { deriveEvmAddress, isValidEvmAddress, parseAccountKey } from './address.js';
+import { depositSalt, forwarderAddress, isForwarderKey, parseForwarderKey } from './forwarder.js';
 import { ethPaymentUri, tokenPaymentUri } from './payment-uri.js';
 
 const MAINNET_CHAIN_ID = 1;
@@ -21,6 +22,10 @@ export const evmFamily: ChainFamilyAdapter = {
 
   deriveAddress({ key, index, currency }) {
     requireEvm(currency);
+    if (isForwarderKey(key)) {
+      const { factory, treasury } = parseForwarderKey(key);
+      return forwarderAddress({ factory, treasury, salt: depositSalt(index) });
+    }
     return deriveEvmAddress(parseAccountKey(key), index);
   },
 
@@ -40,6 +45,7 @@ export const evmFamily: ChainFamilyAdapter = {
 
   validateKey(key, currency) {
     requireEvm(currency);
-    parseAccountKey(key);
+    if (isForwarderKey(key)) parseForwarderKey(key);
+    else parseAccountKey(key);
   },
 };

@@ -4,6 +4,7 @@ import * as m002 from './002_callbacks.js';
 import * as m007 from './007_cryptocloud.js';
 import * as m011 from './011_address_counters.js';
 import * as m012 from './012_dashboard.js';
+import * as m014 from './014_collections.js';
 import * as m015 from './015_payment_valid_until.js';
 
 /** Every migration, in order. Numbers are reserved per capability to avoid clashes. */
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
   '007_cryptocloud': m007,
   '011_address_counters': m011,
   '012_dashboard': m012,
+  '014_collections': m014,
   '015_payment_valid_until': m015,
 };
