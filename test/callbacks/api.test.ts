@@ -303,7 +303,13 @@ describe.each(ENGINES)('webhooks API end to end on %s', (engine) => {
     });
     await call('POST', `/api/v1/invoices/${inv.body.id}/test-payments`, {});
     await receiver.waitFor(() => at('/cryptopay').some((r) => r.body.includes(inv.body.id)));
-    await new Promise((r) => setTimeout(r, 150));
+    // Deliveries are written with their events: the disabled endpoint got none to send.
+    const deliveries = await call('GET', `/api/v1/invoices/${inv.body.id}/deliveries`);
+    expect(deliveries.status).toBe(200);
+    expect(deliveries.body.data.length).toBeGreaterThan(0);
+    expect(
+      deliveries.body.data.every((d: { endpoint_id: string }) => d.endpoint_id !== native.id),
+    ).toBe(true);
     expect(at('/native').length).toBe(before);
   });
 

@@ -143,7 +143,12 @@ describe('dispatchers sharing PostgreSQL', () => {
     try {
       for (const d of dispatchers) d.start();
       await receiver.waitFor((r) => r.length >= 60);
-      await new Promise((r) => setTimeout(r, 300));
+      // Every row delivered: none left to claim twice; stopping waits for any send in flight.
+      for (;;) {
+        const rows = await deliveryRows(store.db);
+        if (rows.length === 60 && rows.every((r) => r.status === 'delivered')) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
     } finally {
       for (const d of dispatchers) await d.stop();
       for (const o of others) await o.close();

@@ -21,6 +21,8 @@ export interface RpcProxy {
   lagBlocks: number;
   /** eth_getLogs calls seen, as [from, to]. */
   readonly logRanges: [number, number][];
+  /** eth_blockNumber answers given while lagging: one per watcher poll. */
+  readonly laggedHeads: number;
   down(): Promise<void>;
   up(): Promise<void>;
   close(): Promise<void>;
@@ -29,7 +31,7 @@ export interface RpcProxy {
 export async function startRpcProxy(target: string, port = 0): Promise<RpcProxy> {
   const sockets = new Set<Socket>();
   const logRanges: [number, number][] = [];
-  const state = { maxLogRange: Number.POSITIVE_INFINITY, lagBlocks: 0 };
+  const state = { maxLogRange: Number.POSITIVE_INFINITY, lagBlocks: 0, laggedHeads: 0 };
 
   /** Applies the configured lag to eth_blockNumber answers. */
   const lagged = (requests: JsonRpcRequest[], text: string): string => {
@@ -39,6 +41,7 @@ export async function startRpcProxy(target: string, port = 0): Promise<RpcProxy>
     const lagIds = new Set(requests.filter((r) => r.method === 'eth_blockNumber').map((r) => r.id));
     for (const answer of Array.isArray(parsed) ? parsed : [parsed]) {
       if (lagIds.has(answer.id) && answer.result) {
+        state.laggedHeads += 1;
         answer.result = `0x${Math.max(0, Number(answer.result) - state.lagBlocks).toString(16)}`;
       }
     }
@@ -133,6 +136,9 @@ export async function startRpcProxy(target: string, port = 0): Promise<RpcProxy>
       state.lagBlocks = v;
     },
     logRanges,
+    get laggedHeads() {
+      return state.laggedHeads;
+    },
     down: shut,
     up: async () => {
       await listen(actualPort);

@@ -223,7 +223,8 @@ describe('EVM watcher: provider limits', () => {
 
     rpc.lagBlocks = 3;
     await waitFor('the lagging head to be seen', () => watcher.health().nodeHeight! < ledger.tip);
-    await new Promise((r) => setTimeout(r, 300));
+    const polled = rpc.laggedHeads;
+    await waitFor('three more polls of the lagging node', () => rpc.laggedHeads >= polled + 3);
     expect(ledger.calls.filter((c) => c.startsWith('disconnect'))).toEqual([]);
     expect(ledger.payments.get(`${txid}:-1`)?.blockHeight).toBe(height);
 
