@@ -99,6 +99,7 @@ export interface KassaOverrides {
   readonly clock?: Clock;
   readonly rates?: RateProvider;
   readonly logger?: Logger;
+  readonly onStatement?: (sql: string) => void;
 }
 
 export interface Kassa {
@@ -147,7 +148,11 @@ export function createLogger(
 export async function startKassa(config: Config, overrides: KassaOverrides = {}): Promise<Kassa> {
   const logger = overrides.logger ?? createLogger(config);
   const clock = overrides.clock ?? systemClock;
-  const store = openStore({ databaseUrl: config.DATABASE_URL, sqlitePath: config.SQLITE_PATH });
+  const store = openStore({
+    databaseUrl: config.DATABASE_URL,
+    sqlitePath: config.SQLITE_PATH,
+    ...(overrides.onStatement ? { onStatement: overrides.onStatement } : {}),
+  });
   await migrateToLatest(store);
   const rateConfig =
     config.RATE_SOURCES === 'fixed' && !config.RATES_FIXED
