@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark in one run, figures printed. */
 import { benchCore } from './core.js';
+import { benchCreation } from './creation.js';
 import { benchPayPage } from './pay-page.js';
 import { benchEvm } from './evm-scan.js';
 import { benchForwarderGas } from './forwarder-gas.js';
@@ -9,6 +10,7 @@ import { benchUtxo } from './utxo-match.js';
 
 const benches: [string, () => Promise<Record<string, string | number>>][] = [
   ['invoice core', benchCore],
+  ['invoice creation, real xpub wallet, next to the reference server', benchCreation],
   ['UTXO matching (1,000,000 watched scripts)', benchUtxo],
   ['payment page', benchPayPage],
   ['EVM scan (anvil)', benchEvm],

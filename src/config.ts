@@ -101,6 +101,12 @@ const schema = z.object({
     .optional(),
   /** Behind a reverse proxy: hop count or proxy addresses, so rate limits see each customer. */
   TRUST_PROXY: trustProxy.default(false),
+  /** Bearer token /metrics asks for; unset serves it openly (keep it off public networks then). */
+  METRICS_TOKEN: z.string().min(20).optional(),
+  /** Serve /metrics on this port (on HOST) instead of the public one. */
+  METRICS_PORT: port.optional(),
+  /** Live status streams (pay page) open at once across all invoices; more get a 429. */
+  LIVE_STREAMS_MAX: z.coerce.number().int().min(1).max(100_000).default(1000),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Kassa <kassa@localhost>'),
 
@@ -181,6 +187,7 @@ export const SECRET_SETTINGS = [
   'DATABASE_URL',
   'KASSA_DEMO_API_KEY',
   'KASSA_ADMIN_TOKEN',
+  'METRICS_TOKEN',
   'KASSA_SIGNING_KEY',
   'SMTP_URL',
   'BTC_RPC_PASSWORD',

@@ -42,6 +42,7 @@ import {
   registerRateMetrics,
 } from './rates/index.js';
 import { createMetrics, registerWalletGapMetrics } from './metrics.js';
+import { startMetricsServer } from './http/metrics-route.js';
 import { Dispatcher } from './callbacks/dispatcher.js';
 import { WebhookService } from './callbacks/service.js';
 import { webhookRoutes } from './http/api-v1/webhooks.js';
@@ -98,6 +99,7 @@ export interface KassaOverrides {
   readonly clock?: Clock;
   readonly rates?: RateProvider;
   readonly logger?: Logger;
+  readonly onStatement?: (sql: string) => void;
 }
 
 export interface Kassa {
@@ -106,6 +108,8 @@ export interface Kassa {
   readonly store: Store;
   readonly app: FastifyInstance | null;
   readonly url: string;
+  /** Where /metrics is served when METRICS_PORT gives it a listener of its own. */
+  readonly metricsUrl: string | null;
   readonly ledger: PaymentRecorder;
   readonly watchList: MemoryWatchList;
   readonly changes: InvoiceChanges;
@@ -144,7 +148,11 @@ export function createLogger(
 export async function startKassa(config: Config, overrides: KassaOverrides = {}): Promise<Kassa> {
   const logger = overrides.logger ?? createLogger(config);
   const clock = overrides.clock ?? systemClock;
-  const store = openStore({ databaseUrl: config.DATABASE_URL, sqlitePath: config.SQLITE_PATH });
+  const store = openStore({
+    databaseUrl: config.DATABASE_URL,
+    sqlitePath: config.SQLITE_PATH,
+    ...(overrides.onStatement ? { onStatement: overrides.onStatement } : {}),
+  });
   await migrateToLatest(store);
   const rateConfig =
     config.RATE_SOURCES === 'fixed' && !config.RATES_FIXED
@@ -261,7 +269,8 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     const signingKey = loadSigningKey(config);
     app = await buildServer(ctx, {
       logger,
-      metrics,
+      ...(config.METRICS_PORT === undefined ? { metrics } : {}),
+      ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
       trustProxy: config.TRUST_PROXY,
       blockNotify: (chain) => {
         const w = watchers.find((x) => x.chain === chain);
@@ -295,6 +304,14 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     });
     url = await app.listen({ port: config.PORT, host: config.HOST });
   }
+  const metricsServer =
+    config.METRICS_PORT === undefined
+      ? null
+      : await startMetricsServer(metrics, {
+          port: config.METRICS_PORT,
+          host: config.HOST,
+          ...(config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : {}),
+        });
 
   return {
     config,
@@ -302,6 +319,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     store,
     app,
     url,
+    metricsUrl: metricsServer?.url ?? null,
     ledger,
     watchList,
     changes,
@@ -312,6 +330,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     async close() {
       // In-flight requests finish first; then background work; the database last.
       await app?.close();
+      await metricsServer?.close();
       await forwarders.autoCollect?.stop();
       await Promise.all(watchers.map((w) => w.stop()));
       await dispatcher?.stop();

@@ -209,8 +209,9 @@ export async function createInvoice(
       }
       await uow.invoices.insert(invoice);
       const events: { type: InvoiceEvent['type'] }[] = [{ type: 'invoice.created' }];
+      let quote: Quote | undefined;
       if (preselected && preselectedRate) {
-        await fixQuote(
+        quote = await fixQuote(
           ctx,
           uow,
           project,
@@ -222,7 +223,7 @@ export async function createInvoice(
         );
         events.push({ type: 'invoice.quote_fixed' });
       }
-      return settle(ctx, uow, invoice.id, events);
+      return settle(ctx, uow, invoice.id, events, { invoice, quote, project });
     });
     if (result === null) return createInvoice(ctx, input);
     ctx.onInvoiceChanged?.(invoice.id);

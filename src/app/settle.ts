@@ -9,6 +9,7 @@ import {
   UNCONFIRMED_AFTER_MS,
   type StatusResult,
 } from '../domain/invoice-status.js';
+import type { Project } from '../domain/project.js';
 import { DEFAULT_RULES } from '../domain/rules.js';
 import type { AppContext } from './context.js';
 import { newId } from './ids.js';
@@ -46,6 +47,12 @@ function nextRecheck(
   return times.length ? Math.min(...times) : null;
 }
 
+export interface NewInvoiceFacts {
+  readonly invoice: Invoice;
+  readonly quote: Quote | undefined;
+  readonly project: Project;
+}
+
 export interface SettleResult {
   readonly invoice: Invoice;
   readonly quote: Quote | undefined;
@@ -57,15 +64,18 @@ export async function settle(
   uow: UnitOfWork,
   invoiceId: string,
   pending: readonly PendingEvent[] = [],
+  /** A new invoice written in this transaction: its facts are known, nothing to read back. */
+  created?: NewInvoiceFacts,
 ): Promise<SettleResult> {
   const now = ctx.clock.now();
-  const inv = await uow.invoices.lock(invoiceId);
+  const inv = created ? created.invoice : await uow.invoices.lock(invoiceId);
   if (!inv) throw new Error(`invoice ${invoiceId} vanished`);
-  const quote = await uow.quotes.active(invoiceId);
-  const project = await uow.projects.get(inv.projectId);
-  const payments = quote
-    ? (await uow.payments.forInvoice(invoiceId)).filter((p) => p.quoteId === quote.id)
-    : [];
+  const quote = created ? created.quote : await uow.quotes.active(invoiceId);
+  const project = created ? created.project : await uow.projects.get(inv.projectId);
+  const payments =
+    quote && !created
+      ? (await uow.payments.forInvoice(invoiceId)).filter((p) => p.quoteId === quote.id)
+      : [];
   const reqConf = requiredConfirmations(quote);
   const r = invoiceStatus({
     amountDue: quote?.amountDue ?? null,
@@ -109,11 +119,19 @@ export async function settle(
     inv.receivedUnconfirmed !== next.receivedUnconfirmed;
   const recheckAt = nextRecheck(next, r, payments, now, reqConf);
   const invoice = stateChanged ? next : { ...next, updatedAt: inv.updatedAt };
-  await uow.invoices.updateState(invoiceId, {
-    ...invoice,
-    recheckAt,
-    updatedAt: invoice.updatedAt,
-  });
+  // A new invoice's row was inserted with this very state: write it once.
+  const asInserted =
+    created !== undefined &&
+    !stateChanged &&
+    watchUntil === inv.watchUntil &&
+    recheckAt === inv.expiresAt;
+  if (!asInserted) {
+    await uow.invoices.updateState(invoiceId, {
+      ...invoice,
+      recheckAt,
+      updatedAt: invoice.updatedAt,
+    });
+  }
 
   // Opt-in reuse only: an address that never received anything may be handed
   // out again once its cool-down, and at least the late-payment window, is over.

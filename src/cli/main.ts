@@ -16,6 +16,7 @@ import { parseDecimal, toUnits } from '../domain/money.js';
 import { tronFamily } from '../chains/tron/index.js';
 import { utxoFamily } from '../chains/utxo/index.js';
 import { ensureDemo, startKassa, type Kassa } from '../runtime.js';
+import { writeDemoCredentials } from './demo-credentials.js';
 import { migrateToLatest, openStore } from '../store/database.js';
 import { createUser } from '../app/users.js';
 import { secret } from '../app/ids.js';
@@ -57,18 +58,8 @@ program
     const kassa = await startKassa(c);
     const demo = await ensureDemo(kassa);
     if (demo.created) {
-      console.log(
-        [
-          '',
-          'Kassa demo credentials (shown once; keep them):',
-          `  API key:     ${demo.apiKey}`,
-          `  shop_id:     ${demo.shopId}`,
-          `  secret key:  ${demo.secretKey}`,
-          `  account:     ${demo.accountId}`,
-          `  dashboard:   ${kassa.url}/dashboard  (${demo.dashboardEmail} / ${demo.dashboardPassword})`,
-          '',
-        ].join('\n'),
-      );
+      const file = writeDemoCredentials(c.DATA_DIR, demo, kassa.url);
+      console.log(`Kassa demo credentials written to ${file} (readable by this user only)`);
     }
     console.log(
       `Kassa listening on ${kassa.url} (${kassa.store.engine}, test mode ${c.KASSA_TEST_MODE ? 'on' : 'off'})`,

@@ -9,6 +9,7 @@ import type { AppContext } from '../app/context.js';
 import { apiV1, type ApiV1Options } from './api-v1/index.js';
 import { checkFormFields, parseJsonBody, type Tree } from './body-safety.js';
 import { nativeErrorHandler } from './errors.js';
+import { metricsRoute } from './metrics-route.js';
 import type { Registry } from 'prom-client';
 
 export interface ServerOptions extends ApiV1Options {
@@ -17,7 +18,9 @@ export interface ServerOptions extends ApiV1Options {
   readonly readiness?: () => Promise<Record<string, boolean>>;
   /** Shown on /readyz without failing it (rate freshness, watcher lag). */
   readonly readinessDetails?: () => Promise<Record<string, unknown>>;
+  /** Served at /metrics here; leave it out when a separate metrics port serves it. */
   readonly metrics?: Registry;
+  readonly metricsToken?: string;
   /** Other faces (CryptoCloud, payment page, ...) registered at the root. */
   readonly faces?: ((app: FastifyInstance) => Promise<void>)[];
   /** X-Forwarded-For hops to believe: a count from the right, or the proxies' addresses/CIDRs. */
@@ -91,12 +94,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
       .status(ok ? 200 : 503)
       .send({ status: ok ? 'ready' : 'not_ready', checks, ...details });
   });
-  if (opts.metrics) {
-    const registry = opts.metrics;
-    app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
-      reply.header('content-type', registry.contentType).send(await registry.metrics()),
-    );
-  }
+  if (opts.metrics) metricsRoute(app, opts.metrics, opts.metricsToken);
   // Nodes call this from -blocknotify; only from this machine, and it only wakes a watcher.
   app.post<{ Params: { chain: string } }>(
     '/internal/blocknotify/:chain',

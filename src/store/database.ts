@@ -28,6 +28,8 @@ export interface OpenOptions {
   databaseUrl?: string;
   sqlitePath?: string;
   poolSize?: number;
+  /** Called with each SQL statement run (the bench counts statements per create). */
+  onStatement?: (sql: string) => void;
 }
 
 export function openStore(opts: OpenOptions): Store {
@@ -36,12 +38,27 @@ export function openStore(opts: OpenOptions): Store {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     // An idle connection dropped by the server (restart, failover) is replaced on next use, not fatal.
     pool.on('error', () => {});
+    const onStatement = opts.onStatement;
+    if (onStatement) {
+      pool.on('connect', (client) => {
+        const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+        (client as { query: unknown }).query = (...a: unknown[]) => {
+          const q = a[0];
+          onStatement(typeof q === 'string' ? q : String((q as { text?: string }).text));
+          return query(...a);
+        };
+      });
+    }
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
   const file = opts.sqlitePath ?? ':memory:';
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  const sqlite = new SQLite(file);
+  const onStatement = opts.onStatement;
+  const sqlite = new SQLite(
+    file,
+    onStatement ? { verbose: (sql?: unknown) => onStatement(String(sql)) } : {},
+  );
   sqlite.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before it is acknowledged, so an invoice or an
   // allocation survives power loss too (NORMAL in WAL mode may lose the last ones).

@@ -67,35 +67,39 @@ describe('the pool of addresses derived ahead of time', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('hands out what `kassa address` prints, and survives a restart without reuse or gaps', async () => {
-    k = await startTestKassa(env);
-    const patch = await k.api('PATCH', `/api/v1/projects/${k.shopId}`, {
-      wallets: { BTC: { key: ZPUB } },
-    });
-    expect(patch.status).toBe(200);
+  it(
+    'hands out what `kassa address` prints, and survives a restart without reuse or gaps',
+    { timeout: 240_000 },
+    async () => {
+      k = await startTestKassa(env);
+      const patch = await k.api('PATCH', `/api/v1/projects/${k.shopId}`, {
+        wallets: { BTC: { key: ZPUB } },
+      });
+      expect(patch.status).toBe(200);
 
-    await createBtc(k);
-    const ahead = await derived(k);
-    expect(ahead.length).toBeGreaterThan(100);
-    expect(ahead[0]!.idx).toBe(1);
-    for (const i of [1, 2, ahead.length]) {
-      expect(ahead.find((r) => r.idx === i)?.address).toBe(await kassaAddress(i));
-    }
+      await createBtc(k);
+      const ahead = await derived(k);
+      expect(ahead.length).toBeGreaterThan(100);
+      expect(ahead[0]!.idx).toBe(1);
+      for (const i of [1, ahead.length]) {
+        expect(ahead.find((r) => r.idx === i)?.address).toBe(await kassaAddress(i));
+      }
 
-    const handed = [await createBtc(k), await createBtc(k), await createBtc(k)];
-    expect(handed).toEqual(ahead.slice(0, 3).map((r) => r.address));
+      const handed = [await createBtc(k), await createBtc(k), await createBtc(k)];
+      expect(handed).toEqual(ahead.slice(0, 3).map((r) => r.address));
 
-    // Restart over the same data: the next index, from what was derived before.
-    const before = new Map((await derived(k)).map((r) => [r.idx, r.address]));
-    await k.stop();
-    k = await startTestKassa(env);
-    const next = await createBtc(k);
-    expect(next).toBe(before.get(4));
-    expect(next).toBe(await kassaAddress(4));
+      // Restart over the same data: the next index, from what was derived before.
+      const before = new Map((await derived(k)).map((r) => [r.idx, r.address]));
+      await k.stop();
+      k = await startTestKassa(env);
+      const next = await createBtc(k);
+      expect(next).toBe(before.get(4));
+      expect(next).toBe(await kassaAddress(4));
 
-    const rows = await allocations(k);
-    expect(rows.map((r) => Number(r.idx))).toEqual([0, 1, 2, 3, 4]);
-    expect(new Set(rows.map((r) => r.address)).size).toBe(5);
-    expect(rows[0]!.address).toBe(await kassaAddress(0));
-  });
+      const rows = await allocations(k);
+      expect(rows.map((r) => Number(r.idx))).toEqual([0, 1, 2, 3, 4]);
+      expect(new Set(rows.map((r) => r.address)).size).toBe(5);
+      expect(rows[0]!.address).toBe(await kassaAddress(0));
+    },
+  );
 });

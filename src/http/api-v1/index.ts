@@ -4,6 +4,7 @@ import { nativeErrorHandler } from '../errors.js';
 import { bearerAuth } from './auth.js';
 import { invoiceRoutes } from './invoices.js';
 import { adminRoutes, projectRoutes } from './projects.js';
+import { bearerToken, sameSecret } from '../secret-compare.js';
 
 export interface ApiV1Options {
   /** Operator token for /api/v1/admin; admin routes answer 404 without one. */
@@ -29,8 +30,7 @@ export async function apiV1(app: FastifyInstance, ctx: AppContext, opts: ApiV1Op
       await api.register(
         async (admin) => {
           admin.addHook('onRequest', async (req, reply) => {
-            const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-            if (!opts.adminToken || token !== opts.adminToken) {
+            if (!sameSecret(bearerToken(req.headers.authorization), opts.adminToken)) {
               return reply.status(401).send({
                 error: {
                   code: 'unauthorized',

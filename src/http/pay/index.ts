@@ -106,10 +106,14 @@ function done(req: FastifyRequest<FormPost>, reply: FastifyReply) {
 
 export function payPage(options: PayPageOptions = {}): Face {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  return async (app: FastifyInstance, { ctx, changes }: FaceDeps) => {
+  return async (app: FastifyInstance, { ctx, changes, config }: FaceDeps) => {
     await app.register(async (scope) => {
       await scope.register(rateLimit, { global: false });
-      const live = new LiveStreams(ctx, changes, { ...DEFAULT_LIVE, ...options.live });
+      const live = new LiveStreams(ctx, changes, {
+        ...DEFAULT_LIVE,
+        maxStreams: config.LIVE_STREAMS_MAX,
+        ...options.live,
+      });
       scope.addHook('preClose', async () => live.closeAll());
       scope.addHook('onSend', async (_req, reply, payload) => {
         for (const [k, v] of Object.entries(STRICT_HEADERS)) reply.header(k, v);

@@ -15,13 +15,19 @@ export interface LiveOptions {
   /** Streams end after this long; the browser reconnects by itself. */
   readonly maxStreamMs: number;
   readonly maxStreamsPerInvoice: number;
+  /** Streams open at once across all invoices: each holds a socket and a subscription. */
+  readonly maxStreams: number;
 }
 
 export const DEFAULT_LIVE: LiveOptions = {
   heartbeatMs: 15_000,
   maxStreamMs: 10 * 60_000,
   maxStreamsPerInvoice: 20,
+  maxStreams: 1000,
 };
+
+/** Seconds a refused stream is told to wait; the page polls status.json meanwhile. */
+const RETRY_AFTER_SECONDS = 30;
 
 /** Open streams, so shutting down ends them instead of waiting for them. */
 export class LiveStreams {
@@ -47,6 +53,10 @@ export class LiveStreams {
     const open = this.perInvoice.get(invoice.id) ?? 0;
     if (open >= this.opts.maxStreamsPerInvoice) {
       throw new KassaError('rate_limited', 'too many live connections for this invoice');
+    }
+    if (this.closers.size >= this.opts.maxStreams) {
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      throw new KassaError('rate_limited', 'too many live connections; poll status.json instead');
     }
     this.perInvoice.set(invoice.id, open + 1);
     reply.hijack();
