@@ -7,12 +7,14 @@ import { benchForwarderGas } from './forwarder-gas.js';
 import { benchCallbacks } from './callbacks-deliver.js';
 import { benchTron } from './tron-scan.js';
 import { benchUtxo } from './utxo-match.js';
+import { benchDashboard } from './dashboard-list.js';
 
 const benches: [string, () => Promise<Record<string, string | number>>][] = [
   ['invoice core', benchCore],
   ['invoice creation, real xpub wallet, next to the reference server', benchCreation],
   ['UTXO matching (1,000,000 watched scripts)', benchUtxo],
   ['payment page', benchPayPage],
+  ['dashboard invoice list (100,000 invoices, SQLite)', benchDashboard],
   ['EVM scan (anvil)', benchEvm],
   ['forwarder collection gas (anvil)', benchForwarderGas],
   ['callbacks', benchCallbacks],

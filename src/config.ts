@@ -93,6 +93,12 @@ const schema = z.object({
     .max(24 * 365)
     .default(0),
   ALLOW_PRIVATE_CALLBACKS: bool.default(false),
+  /** Seconds before each retry of a failed callback, comma-separated; unset: 10 s up to 24 h, about three days. */
+  CALLBACK_RETRY_SECONDS: z
+    .string()
+    .regex(/^\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*$/, 'a comma-separated list of seconds')
+    .transform((v) => v.split(',').map((s) => Math.round(Number(s) * 1000)))
+    .optional(),
   /** Behind a reverse proxy: hop count or proxy addresses, so rate limits see each customer. */
   TRUST_PROXY: trustProxy.default(false),
   /** Bearer token /metrics asks for; unset serves it openly (keep it off public networks then). */

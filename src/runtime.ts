@@ -166,6 +166,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
         engine: store.engine,
         logger: logger.child({ component: 'callbacks' }),
         allowPrivate: config.ALLOW_PRIVATE_CALLBACKS,
+        ...(config.CALLBACK_RETRY_SECONDS && { retrySchedule: config.CALLBACK_RETRY_SECONDS }),
         clock,
       })
     : null;

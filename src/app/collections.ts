@@ -7,6 +7,7 @@
 import { KassaError } from '../domain/errors.js';
 import { cryptoCurrency } from '../domain/currencies.js';
 import { parseDecimal, unitsToPrice } from '../domain/money.js';
+import type { Project } from '../domain/project.js';
 import type { AppContext } from './context.js';
 import { newId } from './ids.js';
 import type {
@@ -342,11 +343,23 @@ export class CollectionService {
     return wei;
   }
 
+  /** Projects change rarely; a short cache spares one query per payment in a scan. */
+  private readonly projects = new Map<string, { at: number; project: Project | undefined }>();
+
+  private async projectOf(id: string): Promise<Project | undefined> {
+    const now = this.ctx.clock.now();
+    const hit = this.projects.get(id);
+    if (hit && now - hit.at < 5_000) return hit.project;
+    const project = await this.ctx.store.projects.get(id);
+    this.projects.set(id, { at: now, project });
+    return project;
+  }
+
   private async forwarderOf(
     p: UncollectedPayment,
   ): Promise<{ factory: string; treasury: string } | null> {
     if (p.derivationIndex === null) return null;
-    const project = await this.ctx.store.projects.get(p.projectId);
+    const project = await this.projectOf(p.projectId);
     const key = project?.wallets[COLLECT_CHAIN]?.key;
     const wallet = key ? this.scheme.parseKey(key) : null;
     if (!wallet) return null;

@@ -135,7 +135,7 @@ export const cryptoCloudFormat: CallbackFormat = {
       const form = new URLSearchParams({
         status: 'success',
         invoice_id: id,
-        amount_crypto: invoice.received,
+        amount_crypto: decimalNumber(invoice.received).text,
         currency,
         order_id: orderId,
         token,

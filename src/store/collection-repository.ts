@@ -86,6 +86,7 @@ export function collectionRepository(db: Kysely<Database>): CollectionStore {
         .selectFrom('payments as p')
         .innerJoin('quotes as q', 'q.id', 'p.quote_id')
         .innerJoin('invoices as i', 'i.id', 'p.invoice_id')
+        .innerJoin('projects as pr', 'pr.id', 'i.project_id')
         .select([
           'p.id',
           'p.invoice_id',
@@ -103,6 +104,9 @@ export function collectionRepository(db: Kysely<Database>): CollectionStore {
         .where('p.dropped', '=', 0)
         .where('p.block_height', 'is not', null)
         .where('i.test_mode', '=', 0)
+        // Only projects with a forwarder wallet: xpub-mode payments are never "collected"
+        // and would otherwise pile up in every scan (the use case checks each address exactly).
+        .where('pr.settings', 'like', '%forwarder(%')
         .where(({ not, exists, selectFrom }) =>
           not(
             exists(

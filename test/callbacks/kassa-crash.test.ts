@@ -23,6 +23,8 @@ describe('callbacks across a Kassa crash', () => {
     KASSA_DEMO_SHOP_ID: shop,
     ALLOW_PRIVATE_CALLBACKS: 'true',
     LOG_LEVEL: 'warn',
+    // Retries every second (for 30 s) instead of after the production 10 s first step.
+    CALLBACK_RETRY_SECONDS: Array(30).fill('1').join(','),
   };
 
   beforeAll(async () => {
@@ -76,6 +78,19 @@ describe('callbacks across a Kassa crash', () => {
     }
     expect(expected.size).toBeGreaterThanOrEqual(4 * 6);
     await receiver.waitFor((r) => r.length > 0);
+    // The configured schedule is the one in force: a failed attempt is retried a second later, not 10 s.
+    let retried: { next_attempt_at: string; last_attempt: { started_at: string } } | undefined;
+    while (!retried) {
+      const list = (await call('GET', `/api/v1/invoices/${invoices[0]}/deliveries`)).body.data;
+      retried = list.find(
+        (d: { attempts: number; next_attempt_at: string | null }) =>
+          d.attempts >= 1 && d.next_attempt_at !== null,
+      );
+      if (!retried) await new Promise((r) => setTimeout(r, 50));
+    }
+    const wait = Date.parse(retried.next_attempt_at) - Date.parse(retried.last_attempt.started_at);
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThan(5_000);
 
     kassa.child.kill('SIGKILL');
     await new Promise((r) => kassa!.child.once('exit', r));
@@ -88,7 +103,6 @@ describe('callbacks across a Kassa crash', () => {
           .filter((r) => r.path === '/hook')
           .map((r) => String(r.headers['webhook-id'])),
       );
-    // Retries follow the schedule (first retry after 10 s), so allow a minute.
     await receiver.waitFor(() => [...expected].every((id) => delivered().has(id)), 60_000);
     for (const r of receiver.requests.slice(-5)) {
       expect(

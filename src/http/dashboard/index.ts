@@ -22,7 +22,7 @@ import { overviewPage } from './pages/overview.js';
 import { signInPages } from './pages/sign-in.js';
 import { userPages } from './pages/users.js';
 import { walletPages } from './pages/wallets.js';
-import { dashRouter, type Query, type Visitor } from './router.js';
+import { dashRouter, requireDeclaredAccess, type Query, type Visitor } from './router.js';
 import { DASHBOARD_HEADERS, fromThisSite, sameToken } from './security.js';
 import { LiveFeed } from './live.js';
 
@@ -85,10 +85,7 @@ export function dashboard(deps: DashboardDeps, limits: Partial<DashboardLimits> 
       const live = new LiveFeed(face.ctx, face.changes);
       scope.addHook('preClose', async () => live.closeAll());
 
-      scope.addHook('onRoute', (route) => {
-        if (!route.config?.dashboardAccess)
-          throw new Error(`dashboard route ${route.method} ${route.url} declares no permission`);
-      });
+      scope.addHook('onRoute', requireDeclaredAccess);
 
       scope.addHook('onSend', async (_req, reply, payload) => {
         for (const [k, v] of Object.entries(DASHBOARD_HEADERS)) reply.header(k, v);

@@ -3,7 +3,7 @@
  * hook checks it for every request (session, role, CSRF) before the handler
  * runs. A route without a declared permission cannot be registered.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Actor } from '../../app/audit.js';
 import type { SessionRecord, User } from '../../app/ports/access.js';
 import type { Permission } from '../../domain/roles.js';
@@ -97,4 +97,10 @@ export function dashRouter(scope: FastifyInstance, limitPost: number): DashRoute
         run((v) => v, h),
       ),
   };
+}
+
+/** onRoute hook of the dashboard scope: a route without a declared permission is a startup error. */
+export function requireDeclaredAccess(route: RouteOptions): void {
+  if (!route.config?.dashboardAccess)
+    throw new Error(`dashboard route ${String(route.method)} ${route.url} declares no permission`);
 }
