@@ -10,10 +10,9 @@ import { AutoCollectScheduler } from './app/auto-collect.js';
 import { CollectionService } from './app/collections.js';
 import type { AppContext } from './app/context.js';
 import type { ChainWatcher } from './app/ports/chain.js';
-import { collectorKey, EvmCollectorChain } from './chains/evm/forwarder-collector.js';
+import { collectorKey } from './chains/evm/collector-key.js';
 import { ForwarderFactoryCheck } from './chains/evm/forwarder-check.js';
 import { evmForwarderScheme } from './chains/evm/forwarder-scheme.js';
-import { ForwarderCollectTracker } from './chains/evm/forwarder-tracker.js';
 import type { Config } from './config.js';
 import { parseDecimal, toUnits } from './domain/money.js';
 import { chainCursorStore } from './store/chain-cursor-repository.js';
@@ -27,39 +26,48 @@ export interface Forwarders {
   readonly autoCollect: AutoCollectScheduler | null;
 }
 
-export function buildForwarders(
+/** The node-side parts (viem among them) are imported only when ETH_RPC_URL is set. */
+export async function buildForwarders(
   config: Config,
   ctx: AppContext,
   store: Store,
   logger: Logger,
-): Forwarders {
+): Promise<Forwarders> {
   const check = new ForwarderFactoryCheck(config.ETH_RPC_URL);
   const key = collectorKey(config.EVM_COLLECTOR_KEY, config.EVM_COLLECTOR_KEY_FILE, (p) =>
     readFileSync(p, 'utf8'),
   );
-  const chain = config.ETH_RPC_URL
-    ? new EvmCollectorChain({
-        rpcUrl: config.ETH_RPC_URL,
-        chainId: config.ETH_CHAIN_ID,
-        pollingMs: Math.min(config.WATCH_POLL_MS, 4000),
-        ...(key ? { collectorKey: key } : {}),
-      })
+  const node = config.ETH_RPC_URL
+    ? await Promise.all([
+        import('./chains/evm/forwarder-collector.js'),
+        import('./chains/evm/forwarder-tracker.js'),
+      ])
     : null;
+  const chain =
+    node && config.ETH_RPC_URL
+      ? new node[0].EvmCollectorChain({
+          rpcUrl: config.ETH_RPC_URL,
+          chainId: config.ETH_CHAIN_ID,
+          pollingMs: Math.min(config.WATCH_POLL_MS, 4000),
+          ...(key ? { collectorKey: key } : {}),
+        })
+      : null;
   const collections = new CollectionService(
     ctx,
     collectionRepository(store.db),
     evmForwarderScheme,
     chain,
   );
-  const tracker = config.ETH_RPC_URL
-    ? new ForwarderCollectTracker({
-        rpcUrl: config.ETH_RPC_URL,
-        cursor: chainCursorStore(store.db),
-        sink: collections,
-        pollMs: config.WATCH_POLL_MS,
-        logger: logger.child({ chain: 'ETH-collect' }),
-      })
-    : null;
+  const tracker =
+    node && config.ETH_RPC_URL
+      ? new node[1].ForwarderCollectTracker({
+          rpcUrl: config.ETH_RPC_URL,
+          cursor: chainCursorStore(store.db),
+          sink: collections,
+          pollMs: config.WATCH_POLL_MS,
+          logger: logger.child({ chain: 'ETH-collect' }),
+        })
+      : null;
   const autoCollect =
     chain?.sender && config.KASSA_ROLES.includes('watch')
       ? new AutoCollectScheduler(

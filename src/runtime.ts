@@ -14,9 +14,11 @@ import { AddressPool } from './app/address-pool.js';
 import { RecheckScheduler } from './app/recheck.js';
 import { MemoryWatchList } from './app/watch-list.js';
 import { PaymentRecorder } from './app/payments.js';
-import { evmFamily, evmTokenContracts } from './chains/evm/index.js';
+// Family adapters only: watcher and node code loads when a node is configured.
+import { evmFamily } from './chains/evm/family.js';
+import { evmTokenContracts } from './chains/evm/token-contracts.js';
 import { testFamily } from './chains/test/index.js';
-import { tronFamily } from './chains/tron/index.js';
+import { tronFamily } from './chains/tron/family.js';
 import { utxoFamily } from './chains/utxo/index.js';
 import { SECRET_SETTINGS, type Config } from './config.js';
 import { buildServer } from './http/server.js';
@@ -212,7 +214,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       );
     },
   };
-  const forwarders = buildForwarders(config, ctx, store, logger);
+  const forwarders = await buildForwarders(config, ctx, store, logger);
   // CryptoCloud static wallets: their addresses are watched too, and payments to them become invoices.
   const staticWallets = new StaticWallets(ctx, staticWalletRepository(store.db));
   registerStaticWallets(ctx, staticWallets);
@@ -243,7 +245,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   const access = accessRepository(store.db);
 
   const watchers: ChainWatcher[] = config.KASSA_ROLES.includes('watch')
-    ? buildWatchers(config, { store, ledger, watchList, logger }).map(
+    ? (await buildWatchers(config, { store, ledger, watchList, logger })).map(
         (w) => new LeaderElectedWatcher(w, config.DATABASE_URL, logger),
       )
     : [];

@@ -4,8 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { ChainWatcher, PaymentLedger, WatchList, WatcherHealth } from './app/ports/chain.js';
-import { EvmRpc, EvmWatcher, evmTokenContracts } from './chains/evm/index.js';
-import { TronApi, TronWatcher } from './chains/tron/index.js';
+import { evmTokenContracts } from './chains/evm/token-contracts.js';
 import { UtxoRpc, UtxoWatcher } from './chains/utxo/index.js';
 import type { Config } from './config.js';
 import { cryptoCurrency, CRYPTO_CURRENCIES } from './domain/currencies.js';
@@ -29,10 +28,11 @@ export function tronTokenContracts(overrides: string | undefined): Record<string
   return out;
 }
 
-export function buildWatchers(
+/** EVM and TRON watcher code (viem among it) is imported only when its node is configured. */
+export async function buildWatchers(
   config: Config,
   deps: { store: Store; ledger: PaymentLedger; watchList: WatchList; logger: Logger },
-): ChainWatcher[] {
+): Promise<ChainWatcher[]> {
   const cursor = chainCursorStore(deps.store.db);
   const common = {
     ledger: deps.ledger,
@@ -65,6 +65,10 @@ export function buildWatchers(
     );
   }
   if (config.ETH_RPC_URL) {
+    const [{ EvmRpc }, { EvmWatcher }] = await Promise.all([
+      import('./chains/evm/rpc.js'),
+      import('./chains/evm/watcher.js'),
+    ]);
     watchers.push(
       new EvmWatcher({
         ...common,
@@ -76,6 +80,10 @@ export function buildWatchers(
     );
   }
   if (config.TRON_API_URL) {
+    const [{ TronApi }, { TronWatcher }] = await Promise.all([
+      import('./chains/tron/api.js'),
+      import('./chains/tron/watcher.js'),
+    ]);
     watchers.push(
       new TronWatcher({
         ...common,

@@ -5,7 +5,7 @@ import { createAccount, createApiKey, createProject, revokeApiKey } from '../app
 import { cryptoCurrency } from '../domain/currencies.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import type { Address } from 'viem';
-import { evmFamily } from '../chains/evm/index.js';
+import { evmFamily } from '../chains/evm/family.js';
 import {
   factoryDeployment,
   FORWARDER_FACTORY,
@@ -13,7 +13,7 @@ import {
 } from '../chains/evm/forwarder.js';
 import { ForwarderFactoryCheck } from '../chains/evm/forwarder-check.js';
 import { parseDecimal, toUnits } from '../domain/money.js';
-import { tronFamily } from '../chains/tron/index.js';
+import { tronFamily } from '../chains/tron/family.js';
 import { utxoFamily } from '../chains/utxo/index.js';
 import { ensureDemo, startKassa, type Kassa } from '../runtime.js';
 import { writeDemoCredentials } from './demo-credentials.js';

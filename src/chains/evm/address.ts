@@ -6,7 +6,7 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { HDKey } from '@scure/bip32';
-import { bytesToHex, getAddress } from 'viem';
+import { bytesToHex, checksumAddress } from './hex.js';
 
 /** BIP32 version bytes of xpub/tpub; an Ethereum account key is usually exported as xpub. */
 const PUBLIC_VERSIONS = [
@@ -54,7 +54,7 @@ export function parseAccountKey(key: string): HDKey {
 export function publicKeyToEvmAddress(publicKey: Uint8Array): string {
   const uncompressed = secp256k1.Point.fromBytes(publicKey).toBytes(false);
   const hash = keccak_256(uncompressed.subarray(1));
-  return getAddress(bytesToHex(hash.subarray(12)));
+  return checksumAddress(bytesToHex(hash.subarray(12)));
 }
 
 /** The receive address at `index` (external chain 0) of an account key. */
@@ -78,5 +78,5 @@ export function isValidEvmAddress(address: string): boolean {
   if (!HEX_ADDRESS.test(address) || ZERO_ADDRESS.test(address)) return false;
   const body = address.slice(2);
   const singleCase = body === body.toLowerCase() || body === body.toUpperCase();
-  return singleCase || getAddress(address) === address;
+  return singleCase || checksumAddress(address) === address;
 }

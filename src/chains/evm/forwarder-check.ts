@@ -3,7 +3,8 @@
  * addresses: the code at the factory address must hash to the code Kassa was
  * built with, so a look-alike factory (another treasury, an admin key) is refused.
  */
-import { createPublicClient, getAddress, http, keccak256, type Address } from 'viem';
+import type { Address, PublicClient } from 'viem';
+import { checksumAddress, keccakHex } from './hex.js';
 import { FORWARDER_FACTORY_CODE_HASH, isForwarderKey, parseForwarderKey } from './forwarder.js';
 
 export class ForwarderFactoryMismatch extends Error {}
@@ -11,32 +12,36 @@ export class ForwarderFactoryMismatch extends Error {}
 export class ForwarderFactoryCheck {
   /** Factories found genuine; their code cannot change (no owner, no upgrade, no SELFDESTRUCT). */
   private readonly verified = new Set<string>();
-  private readonly client;
+  private client: Promise<PublicClient> | null = null;
 
-  constructor(rpcUrl: string | undefined) {
-    this.client = rpcUrl
-      ? createPublicClient({ transport: http(rpcUrl, { timeout: 10_000, retryCount: 1 }) })
-      : null;
+  constructor(private readonly rpcUrl: string | undefined) {}
+
+  /** viem loads on the first check, not at start. */
+  private rpc(url: string): Promise<PublicClient> {
+    this.client ??= import('viem').then(({ createPublicClient, http }) =>
+      createPublicClient({ transport: http(url, { timeout: 10_000, retryCount: 1 }) }),
+    );
+    return this.client;
   }
 
   /** Throws ForwarderFactoryMismatch unless `factory` holds the expected code. */
   async verify(factory: Address): Promise<void> {
-    const key = getAddress(factory);
+    const key = checksumAddress(factory);
     if (this.verified.has(key)) return;
-    if (!this.client) {
+    if (!this.rpcUrl) {
       throw new ForwarderFactoryMismatch(
         'forwarder addresses need ETH_RPC_URL: the factory code must be verified on chain first',
       );
     }
-    const code = await this.client.getCode({ address: key });
+    const code = await (await this.rpc(this.rpcUrl)).getCode({ address: key });
     if (!code || code === '0x') {
       throw new ForwarderFactoryMismatch(
         `no forwarder factory is deployed at ${key} on this chain (kassa forwarder deploy prints the deployment transaction)`,
       );
     }
-    if (keccak256(code) !== FORWARDER_FACTORY_CODE_HASH) {
+    if (keccakHex(code) !== FORWARDER_FACTORY_CODE_HASH) {
       throw new ForwarderFactoryMismatch(
-        `the contract at ${key} is not Kassa's forwarder factory (code hash ${keccak256(code)}, expected ${FORWARDER_FACTORY_CODE_HASH})`,
+        `the contract at ${key} is not Kassa's forwarder factory (code hash ${keccakHex(code)}, expected ${FORWARDER_FACTORY_CODE_HASH})`,
       );
     }
     this.verified.add(key);

@@ -1,5 +1,6 @@
 /** The forwarder arithmetic behind the app's ForwarderScheme port. */
-import { getAddress, type Address, type Hex } from 'viem';
+import type { Address, Hex } from 'viem';
+import { checksumAddress as getAddress } from './hex.js';
 import type { ForwarderScheme } from '../../app/ports/collections.js';
 import {
   collectCalldata,

@@ -4,17 +4,15 @@
  * wallet key `forwarder(0xTREASURY)` (or `forwarder(0xTREASURY,0xFACTORY)`)
  * selects this mode; quote index i uses salt i.
  */
+import type { Address, Hex } from 'viem';
 import {
-  concat,
-  encodeAbiParameters,
-  encodeFunctionData,
-  getAddress,
-  getContractAddress,
-  keccak256,
-  numberToHex,
-  type Address,
-  type Hex,
-} from 'viem';
+  addressWord,
+  checksumAddress,
+  create2Address,
+  hexToBytes,
+  keccakHex,
+  uintWord,
+} from './hex.js';
 import { isValidEvmAddress } from './address.js';
 import {
   FORWARDER_FACTORY_ABI,
@@ -28,16 +26,19 @@ export { FORWARDER_FACTORY_ABI };
 /** The keyless CREATE2 deployer present on most EVM chains (and on anvil). */
 export const CREATE2_DEPLOYER: Address = '0x4e59b44847b379578588920ca78fbf26c0b4956c';
 /** Salt of the factory's deployment through CREATE2_DEPLOYER. */
-export const FACTORY_SALT: Hex = keccak256(new TextEncoder().encode('kassa.forwarder.factory.v1'));
+export const FACTORY_SALT: Hex = keccakHex(new TextEncoder().encode('kassa.forwarder.factory.v1'));
 /** Where the factory lives on every chain where it was deployed through CREATE2_DEPLOYER. */
-export const FORWARDER_FACTORY: Address = getContractAddress({
-  opcode: 'CREATE2',
-  from: CREATE2_DEPLOYER,
-  salt: FACTORY_SALT,
-  bytecode: FORWARDER_FACTORY_INIT_CODE,
-});
+export const FORWARDER_FACTORY: Address = create2Address(
+  CREATE2_DEPLOYER,
+  FACTORY_SALT,
+  FORWARDER_FACTORY_INIT_CODE,
+);
 /** keccak256 of the factory's runtime code: what eth_getCode must hash to before addresses are handed out. */
-export const FORWARDER_FACTORY_CODE_HASH: Hex = keccak256(FORWARDER_FACTORY_RUNTIME_CODE);
+export const FORWARDER_FACTORY_CODE_HASH: Hex = keccakHex(FORWARDER_FACTORY_RUNTIME_CODE);
+
+const COLLECT_SELECTOR = keccakHex(
+  new TextEncoder().encode('collect(address,bytes32[],address[])'),
+).slice(0, 10) as Hex;
 
 export interface ForwarderWallet {
   readonly treasury: Address;
@@ -64,8 +65,8 @@ export function parseForwarderKey(key: string): ForwarderWallet {
     throw new Error('the factory is not a valid address (checksum, or the zero address)');
   }
   return {
-    treasury: getAddress(treasury!),
-    factory: factory ? getAddress(factory) : FORWARDER_FACTORY,
+    treasury: checksumAddress(treasury!),
+    factory: factory ? checksumAddress(factory) : FORWARDER_FACTORY,
   };
 }
 
@@ -73,12 +74,12 @@ export function parseForwarderKey(key: string): ForwarderWallet {
 export function depositSalt(index: number | bigint): Hex {
   const n = BigInt(index);
   if (n < 0n) throw new Error('salt index must not be negative');
-  return numberToHex(n, { size: 32 });
+  return `0x${uintWord(n)}`;
 }
 
 /** The sweeper's init code for `treasury`: the treasury is part of the address. */
 export function sweeperInitCode(treasury: Address): Hex {
-  return concat([SWEEPER_INIT_CODE, encodeAbiParameters([{ type: 'address' }], [treasury])]);
+  return `${SWEEPER_INIT_CODE}${addressWord(treasury)}`;
 }
 
 /** The deposit address of `treasury` and `salt` under `factory`. */
@@ -87,17 +88,12 @@ export function forwarderAddress(args: {
   treasury: Address;
   salt: Hex;
 }): Address {
-  return getContractAddress({
-    opcode: 'CREATE2',
-    from: args.factory,
-    salt: args.salt,
-    bytecode: sweeperInitCode(args.treasury),
-  });
+  return create2Address(args.factory, args.salt, sweeperInitCode(args.treasury));
 }
 
 /** The transaction that deploys the factory through CREATE2_DEPLOYER (anyone may send it). */
 export function factoryDeployment(): { to: Address; data: Hex } {
-  return { to: CREATE2_DEPLOYER, data: concat([FACTORY_SALT, FORWARDER_FACTORY_INIT_CODE]) };
+  return { to: CREATE2_DEPLOYER, data: `${FACTORY_SALT}${FORWARDER_FACTORY_INIT_CODE.slice(2)}` };
 }
 
 /** Call data of `collect(treasury, salts, tokens)`. */
@@ -106,9 +102,20 @@ export function collectCalldata(args: {
   salts: readonly Hex[];
   tokens: readonly Address[];
 }): Hex {
-  return encodeFunctionData({
-    abi: FORWARDER_FACTORY_ABI,
-    functionName: 'collect',
-    args: [args.treasury, [...args.salts], [...args.tokens]],
+  // ABI head: treasury, then the offsets of the two dynamic arrays (3 head words = 96 bytes).
+  const saltsAt = 3n * 32n;
+  const tokensAt = saltsAt + 32n * BigInt(1 + args.salts.length);
+  const salts = args.salts.map((s) => {
+    if (hexToBytes(s).length !== 32) throw new Error(`salt ${s} is not 32 bytes`);
+    return s.slice(2).toLowerCase();
   });
+  return `${COLLECT_SELECTOR}${[
+    addressWord(args.treasury),
+    uintWord(saltsAt),
+    uintWord(tokensAt),
+    uintWord(BigInt(salts.length)),
+    ...salts,
+    uintWord(BigInt(args.tokens.length)),
+    ...args.tokens.map(addressWord),
+  ].join('')}`;
 }

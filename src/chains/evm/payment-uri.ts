@@ -3,7 +3,7 @@
  * tokens, the contract call from the QR code, so the customer cannot send
  * ETH where a token was asked for, or pay on another chain.
  */
-import { getAddress } from 'viem';
+import { checksumAddress as getAddress } from './hex.js';
 
 export function ethPaymentUri(args: { address: string; chainId: number; amount: bigint }): string {
   return `ethereum:${getAddress(args.address)}@${args.chainId}?value=${args.amount.toString()}`;
