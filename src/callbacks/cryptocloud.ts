@@ -4,7 +4,6 @@
  * project's secret key (claims `id` and `exp`), exactly what CryptoCloud
  * integrations already verify.
  */
-import { SignJWT } from 'jose';
 import type { InvoiceView } from '../app/invoice-view.js';
 import { projectNumber } from '../app/project-number.js';
 import { decimalNumber, stringifyExact } from '../domain/exact-json.js';
@@ -106,6 +105,8 @@ export async function postbackToken(
   secretKey: string,
   now: number,
 ): Promise<string> {
+  // jose loads with the first postback, not at start.
+  const { SignJWT } = await import('jose');
   return new SignJWT({ id: shortId })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setExpirationTime(Math.floor(now / 1000) + TOKEN_LIFETIME_SECONDS)

@@ -1,8 +1,9 @@
 /** The payment URI as a QR code, drawn on the server as inline SVG (no script, no request). */
-import QRCode from 'qrcode';
 import { trusted, escapeHtml, type Html } from './html.js';
 
 export async function qrSvg(uri: string, label: string): Promise<Html> {
+  // qrcode loads with the first payment page, not at start.
+  const { default: QRCode } = await import('qrcode');
   const svg = await QRCode.toString(uri, {
     type: 'svg',
     errorCorrectionLevel: 'M',
