@@ -451,6 +451,14 @@ describe('UTXO watcher woken by litecoind -blocknotify', () => {
       cursor: new MemoryCursorStore(),
       pollMs: 300_000,
     });
+    // Notifications of the blocks mined at start-up arrive late on a busy machine; each would wake the
+    // watcher, so wait until the last one is in before proving that the new block's own one wakes it.
+    const startTip = await ltc.walletRpc<string>('getbestblockhash');
+    await eventually(
+      () => notified.includes(`/blocknotify/LTC/${startTip}`),
+      'start-up notifications delivered',
+      30_000,
+    );
     onNotify = () => watcher.notifyBlock();
     try {
       await watcher.start();
