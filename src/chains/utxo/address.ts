@@ -1,5 +1,6 @@
 /** Addresses of derived public keys, and address validation, per chain and network. */
-import { Address, p2pkh, p2sh, p2wpkh } from '@scure/btc-signer';
+// payment.js alone: the package index also loads transactions, PSBT signing and MuSig2.
+import { Address, p2pkh, p2sh, p2wpkh } from '@scure/btc-signer/payment.js';
 import type { BTC_NETWORK } from '@scure/btc-signer/utils.js';
 import type { ScriptType, UtxoNetwork } from './networks.js';
 
