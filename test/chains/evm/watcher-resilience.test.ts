@@ -72,7 +72,8 @@ async function proxy(): Promise<RpcProxy> {
 }
 
 const fresh = () => merchantAddress(nextIndex++);
-const blockOf = async (hash: Hex) => chain.client.getTransactionReceipt({ hash });
+const blockOf = async (hash: Hex) =>
+  chain.client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
 
 describe('EVM watcher: reorgs', () => {
   it('rolls back a payment whose block was reorged away and re-credits it when re-mined', async () => {
