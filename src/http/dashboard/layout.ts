@@ -27,6 +27,14 @@ export function csrfField(p: PageContext): Html {
   return html`<input type="hidden" name="_csrf" value="${p.csrf ?? ''}" />`;
 }
 
+/** A one-button POST form inside a table row, carrying the session's CSRF token. */
+export function inlinePostButton(p: PageContext, action: string, label: string): Html {
+  return html`<form method="post" action="${action}" class="inline">
+    ${csrfField(p)}
+    <button type="submit" class="secondary">${label}</button>
+  </form>`;
+}
+
 export interface PageOptions {
   /** Invoice id to follow, or "list": the script refreshes #live on changes. */
   readonly live?: string;

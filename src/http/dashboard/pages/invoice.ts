@@ -28,7 +28,7 @@ import { qrSvg } from '../../pay/qr.js';
 import { explorerUrl } from '../explorer.js';
 import { field, statusBadge, utc } from '../format.js';
 import type { DashContext } from '../context.js';
-import { csrfField, page, scrollTable } from '../layout.js';
+import { csrfField, inlinePostButton, page, scrollTable } from '../layout.js';
 import type { MessageKey } from '../i18n.js';
 import type { DashRequest, DashRouter, SignedIn } from '../router.js';
 import { can } from '../../../domain/roles.js';
@@ -178,14 +178,11 @@ async function detail(dc: DashContext, req: DashRequest, v: SignedIn, error: str
                   <td>
                     ${
                       writer
-                        ? html`<form
-                            method="post"
-                            action="/dashboard/invoices/${inv.id}/deliveries/${d.id}/redeliver"
-                            class="inline"
-                          >
-                            ${csrfField(v.page)}
-                            <button type="submit" class="secondary">${t('redeliver')}</button>
-                          </form>`
+                        ? inlinePostButton(
+                            v.page,
+                            `/dashboard/invoices/${inv.id}/deliveries/${d.id}/redeliver`,
+                            t('redeliver'),
+                          )
                         : ''
                     }
                   </td>

@@ -5,7 +5,7 @@ import { ROLES } from '../../../domain/roles.js';
 import { html } from '../../pay/html.js';
 import { field, utc } from '../format.js';
 import type { DashContext } from '../context.js';
-import { csrfField, page, scrollTable } from '../layout.js';
+import { csrfField, inlinePostButton, page, scrollTable } from '../layout.js';
 import type { DashRouter, SignedIn } from '../router.js';
 
 export function userPages(r: DashRouter, dc: DashContext): void {
@@ -49,14 +49,7 @@ export function userPages(r: DashRouter, dc: DashContext): void {
                             ${csrfField(v.page)} ${roleSelect(u.role, `${t('role')}: ${u.email}`)}
                             <button type="submit" class="secondary">${t('change_role')}</button>
                           </form>
-                          <form
-                            method="post"
-                            action="/dashboard/users/${u.id}/disable"
-                            class="inline"
-                          >
-                            ${csrfField(v.page)}
-                            <button type="submit" class="secondary">${t('disable')}</button>
-                          </form>`
+                          ${inlinePostButton(v.page, `/dashboard/users/${u.id}/disable`, t('disable'))}`
                       : ''
                   }
                 </td>
