@@ -102,7 +102,12 @@ export interface KassaOverrides {
   readonly rates?: RateProvider;
   readonly logger?: Logger;
   readonly onStatement?: (sql: string) => void;
+  /** Runs after migrations and wiring, before the port opens: a client that sees /healthz answer finds its result in place. */
+  readonly beforeListen?: (kassa: KassaCore) => Promise<void>;
 }
+
+/** What set-up before listening needs: the use cases' context, the configuration and dashboard users. */
+export type KassaCore = Pick<Kassa, 'ctx' | 'config' | 'access'>;
 
 export interface Kassa {
   readonly config: Config;
@@ -267,6 +272,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   }
   let app: FastifyInstance | null = null;
   let url = config.PUBLIC_URL;
+  await overrides.beforeListen?.({ ctx, config, access });
   if (config.KASSA_ROLES.includes('api')) {
     const signingKey = loadSigningKey(config);
     app = await buildServer(ctx, {
@@ -357,7 +363,7 @@ export interface DemoCredentials {
 }
 
 /** At first start: a demo account, test-mode project and API key, printed once. */
-export async function ensureDemo(kassa: Kassa): Promise<DemoCredentials> {
+export async function ensureDemo(kassa: KassaCore): Promise<DemoCredentials> {
   const { ctx, config } = kassa;
   const accounts = await ctx.store.accounts.list();
   if (accounts.length > 0) {

@@ -15,7 +15,7 @@ import { ForwarderFactoryCheck } from '../chains/evm/forwarder-check.js';
 import { parseDecimal, toUnits } from '../domain/money.js';
 import { tronFamily } from '../chains/tron/family.js';
 import { utxoFamily } from '../chains/utxo/index.js';
-import { ensureDemo, startKassa, type Kassa } from '../runtime.js';
+import { ensureDemo, startKassa, type DemoCredentials, type Kassa } from '../runtime.js';
 import { writeDemoCredentials } from './demo-credentials.js';
 import { migrateToLatest, openStore } from '../store/database.js';
 import { createUser } from '../app/users.js';
@@ -55,9 +55,15 @@ program
   .description('run Kassa (migrates the database first)')
   .action(async () => {
     const c = config();
-    const kassa = await startKassa(c);
-    const demo = await ensureDemo(kassa);
-    if (demo.created) {
+    // The demo exists before the port opens, so a client that sees /healthz can use its key.
+    const made: { demo?: DemoCredentials } = {};
+    const kassa = await startKassa(c, {
+      beforeListen: async (core) => {
+        made.demo = await ensureDemo(core);
+      },
+    });
+    const demo = made.demo;
+    if (demo?.created) {
       const file = writeDemoCredentials(c.DATA_DIR, demo, kassa.url);
       console.log(`Kassa demo credentials written to ${file} (readable by this user only)`);
     }
