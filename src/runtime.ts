@@ -287,6 +287,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
         w?.notifyBlock?.();
         return w !== undefined;
       },
+      deliveryProject: (accountId, id) => webhooks.deliveryProject(accountId, id),
       extraRoutes: [
         (a) => webhookRoutes(a, { webhooks }),
         (a) => collectionRoutes(a, { collections: forwarders.collections }),

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../app/ports/clock.js';
-import { invalid, invalidState, notFound } from '../domain/errors.js';
+import { invalid, invalidState, KassaError, notFound } from '../domain/errors.js';
 import { newId } from '../app/ids.js';
 import {
   FORMAT_NAMES,
@@ -240,6 +240,16 @@ export class WebhookService {
     });
     this.opts.onQueued?.();
     return this.view(id);
+  }
+
+  /** The project of one of the account's deliveries, or null (API key scopes). */
+  async deliveryProject(accountId: string, deliveryId: string): Promise<string | null> {
+    try {
+      return (await this.delivery(accountId, deliveryId)).project_id;
+    } catch (err) {
+      if (err instanceof KassaError && err.code === 'not_found') return null;
+      throw err;
+    }
   }
 
   async sendTest(accountId: string, shopId: string, endpointId: string): Promise<DeliveryView> {
