@@ -178,7 +178,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       })
     : null;
   let countGapWarning: ((w: WalletGapWarning) => void) | null = null;
-  const appStore = invoiceStore(store);
+  const appStore = invoiceStore(store, { onDeliveriesQueued: () => dispatcher?.wake() });
   const addressPool = new AddressPool(appStore, (err) =>
     logger.error({ err }, 'deriving addresses ahead failed'),
   );
@@ -206,10 +206,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
         ...tronTokenContracts(config.TRON_TOKEN_CONTRACTS),
       },
     },
-    onInvoiceChanged: (id) => {
-      changes.notify(id);
-      dispatcher?.wake();
-    },
+    onInvoiceChanged: (id) => changes.notify(id),
     walletReady: (chain, key) => forwarders.check.ensureReady(chain, key),
     onWalletGap: (w) => {
       countGapWarning?.(w);

@@ -5,15 +5,21 @@ import { enqueueDeliveries } from './outbox.js';
 import { fromEvent, toEvent, toRefund } from './rows.js';
 import type { Database } from './schema.js';
 
-/** Appends events; callers run inside a transaction so the outbox commits with them. */
-export function eventRepository(db: Kysely<Database>): UnitOfWork['events'] {
+/**
+ * Appends events; callers run inside a transaction so the outbox commits with them.
+ * `onQueued` hears of deliveries queued, so the dispatcher is woken only when there is work.
+ */
+export function eventRepository(
+  db: Kysely<Database>,
+  onQueued: () => void = () => {},
+): UnitOfWork['events'] {
   return {
     async append(events) {
       if (events.length === 0) return;
       const rows = events.map(fromEvent);
       await db.insertInto('events').values(rows).execute();
       await faultPoint('events-inserted', db);
-      await enqueueDeliveries(db as Transaction<Database>, rows);
+      if ((await enqueueDeliveries(db as Transaction<Database>, rows)) > 0) onQueued();
       await faultPoint('deliveries-inserted', db);
     },
     async forInvoice(invoiceId) {

@@ -9,7 +9,7 @@ import { invoiceRepository, quoteRepository } from './invoice-repository.js';
 import { paymentRepository } from './payment-repository.js';
 import type { Database } from './schema.js';
 
-function unitOfWork(db: Kysely<Database>, engine: Engine): UnitOfWork {
+function unitOfWork(db: Kysely<Database>, engine: Engine, onQueued?: () => void): UnitOfWork {
   return {
     accounts: accountRepository(db),
     apiKeys: apiKeyRepository(db),
@@ -17,22 +17,28 @@ function unitOfWork(db: Kysely<Database>, engine: Engine): UnitOfWork {
     invoices: invoiceRepository(db, engine),
     quotes: quoteRepository(db),
     payments: paymentRepository(db),
-    events: eventRepository(db),
+    events: eventRepository(db, onQueued),
     refunds: refundRepository(db),
     idempotency: idempotencyRepository(db),
     addresses: addressRepository(db),
   };
 }
 
+export interface StoreHooks {
+  /** Callback deliveries were committed (the dispatcher need not look otherwise). */
+  readonly onDeliveriesQueued?: () => void;
+}
+
 /** The store behind the app's ports: one code path for SQLite and PostgreSQL. */
-export function invoiceStore(store: Store): InvoiceStore {
-  const base = unitOfWork(store.db, store.engine);
+export function invoiceStore(store: Store, hooks: StoreHooks = {}): InvoiceStore {
+  const base = unitOfWork(store.db, store.engine, hooks.onDeliveriesQueued);
   return {
     ...base,
     async transaction(fn) {
       let appended = false;
+      let queued = false;
       const result = await store.db.transaction().execute((trx) => {
-        const uow = unitOfWork(trx, store.engine);
+        const uow = unitOfWork(trx, store.engine, () => (queued = true));
         const events: UnitOfWork['events'] = {
           ...uow.events,
           async append(list) {
@@ -43,6 +49,7 @@ export function invoiceStore(store: Store): InvoiceStore {
         return fn({ ...uow, events });
       });
       if (appended) await faultPoint('committed', store.db);
+      if (queued) hooks.onDeliveriesQueued?.();
       return result;
     },
     async ready() {
