@@ -311,6 +311,40 @@ describe('forwarder deposit addresses through Kassa', () => {
     expect(await tokenBalance(c, c.usdt, address)).toBe(0n);
   });
 
+  it('detects ETH that a contract sends to deposit addresses by internal calls, and collects it', async () => {
+    const batcher = await deployContract(c, quirkyToken('BatchPayer'), [], c.payer);
+    const [a, b] = [await createInvoice('ETH', '6'), await createInvoice('ETH', '8')];
+    const amounts = [a, b].map((inv) => BigInt(inv.quote!.amount_due_units));
+    const before = await treasury();
+    const hash = await c.wallet.writeContract({
+      address: batcher,
+      abi: quirkyToken('BatchPayer').abi,
+      functionName: 'pay',
+      args: [[a.quote!.address, b.quote!.address], amounts],
+      value: amounts[0]! + amounts[1]!,
+      account: c.accounts[2]!,
+      chain: c.wallet.chain,
+    });
+    const receipt = await mined(c, hash);
+    // No transaction goes to a deposit address itself: only the batcher's internal calls.
+    const tx = await c.client.getTransaction({ hash });
+    expect(getAddress(tx.to!)).toBe(getAddress(batcher));
+    await allPaid([a.id, b.id]);
+    const res = await kassa.api('GET', `/api/v1/invoices/${a.id}/payments`);
+    const payments = (res.body as { data: { amount_units: string; block_height: number }[] }).data;
+    expect(payments.map((p) => p.amount_units)).toEqual([String(amounts[0])]);
+    expect(payments[0]!.block_height).toBe(Number(receipt.blockNumber));
+
+    await waitFor('collected', async () => {
+      await kassa.forwarders.autoCollect!.runOnce();
+      const ids = (await collections('?limit=500')).flatMap((x) =>
+        x.items.map((i) => i.invoice_id),
+      );
+      return ids.includes(a.id) && ids.includes(b.id);
+    });
+    expect((await treasury()).ETH - before.ETH).toBe(amounts[0]! + amounts[1]!);
+  });
+
   it('collects a token Kassa does not list when its contract is passed later', async () => {
     const inv = await createInvoice('TUSD_ERC20', '3');
     const stray = await deployContract(
