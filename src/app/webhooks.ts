@@ -196,28 +196,30 @@ export class WebhookService {
     return { ...view, attempt_log: attempts.map(attemptView) };
   }
 
-  /** Sends a delivery again: a pending one at once, a finished one as a new delivery. */
+  /**
+   * Sends a delivery again as a new delivery with its own attempt log, due now.
+   * A still-pending original is closed in the same transaction: otherwise the
+   * copy would queue behind it (one event at a time per invoice and endpoint)
+   * and the receiver could get the event from both.
+   */
   async redeliver(accountId: string, deliveryId: string): Promise<DeliveryView> {
     const d = await this.delivery(accountId, deliveryId);
     const now = this.clock.now();
-    let id = d.id;
-    if (d.status === 'pending') await this.opts.queue.dueNow(d.id, now);
-    else {
-      id = newId('dlv');
-      await this.opts.queue.add(
-        {
-          id,
-          event_id: d.event_id,
-          event_type: d.event_type,
-          endpoint_id: d.endpoint_id,
-          project_id: d.project_id,
-          invoice_id: d.invoice_id,
-          test_data: d.test_data,
-          redelivery_of: d.id,
-        },
-        now,
-      );
-    }
+    const id = newId('dlv');
+    await this.opts.queue.redeliver(
+      {
+        id,
+        event_id: d.event_id,
+        event_type: d.event_type,
+        endpoint_id: d.endpoint_id,
+        project_id: d.project_id,
+        invoice_id: d.invoice_id,
+        test_data: d.test_data,
+        redelivery_of: d.id,
+      },
+      d.status === 'pending' ? d.id : null,
+      now,
+    );
     this.opts.onQueued?.();
     return this.view(id);
   }

@@ -75,12 +75,24 @@ export class DeliveriesRepository implements DeliveryQueue {
       .execute();
   }
 
-  async dueNow(id: string, now: number): Promise<void> {
-    await this.db
-      .updateTable('deliveries')
-      .set({ next_attempt_at: now, updated_at: now })
-      .where('id', '=', id)
-      .execute();
+  async redeliver(copy: NewDelivery, supersedes: string | null, now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      if (supersedes !== null)
+        await trx
+          .updateTable('deliveries')
+          .set({
+            status: 'failed',
+            last_error: `superseded by redelivery ${copy.id}`,
+            updated_at: now,
+          })
+          .where('id', '=', supersedes)
+          .where('status', '=', 'pending')
+          .execute();
+      await trx
+        .insertInto('deliveries')
+        .values({ ...blankDelivery(now), ...copy })
+        .execute();
+    });
   }
 
   /**

@@ -134,8 +134,11 @@ export type AttemptOutcome =
 export interface DeliveryQueue {
   /** Queues a delivery, due at `now`. */
   add(d: NewDelivery, now: number): Promise<void>;
-  /** Makes a pending delivery due at once. */
-  dueNow(id: string, now: number): Promise<void>;
+  /**
+   * Queues a redelivery, due at `now`. A still-pending original (`supersedes`)
+   * is closed in the same transaction, so the receiver never gets the event from both.
+   */
+  redeliver(copy: NewDelivery, supersedes: string | null, now: number): Promise<void>;
   /**
    * Takes up to `limit` due deliveries for a lease; only the earliest pending
    * delivery per (endpoint, invoice) is eligible, keeping each invoice's callbacks in order.
