@@ -10,8 +10,11 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { pino } from 'pino';
 import { Dispatcher } from '../src/callbacks/dispatcher.js';
+import { DeliveriesRepository } from '../src/store/deliveries-repository.js';
 import { migrateToLatest, openStore, type Store } from '../src/store/database.js';
-import { newId, withCallbackTables } from '../src/store/deliveries-repository.js';
+import { newId } from '../src/app/ids.js';
+import { eventRouting } from '../src/callbacks/routing.js';
+import { withCallbackTables } from '../src/store/deliveries-repository.js';
 import { enqueueDeliveries } from '../src/store/outbox.js';
 import type { EventsTable } from '../src/store/schema.js';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -82,7 +85,7 @@ async function seed(store: Store, url: string): Promise<number> {
         });
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('events').values(rows).execute();
-      await enqueueDeliveries(trx, rows);
+      await enqueueDeliveries(trx, rows, eventRouting);
     });
   }
   return INVOICES * EVENTS_PER_INVOICE;
@@ -114,8 +117,7 @@ async function run(
   try {
     const total = await seed(store, `${receiver.url}/hook`);
     const dispatcher = new Dispatcher({
-      db: store.db,
-      engine: store.engine,
+      queue: new DeliveriesRepository(store.db, store.engine),
       logger: pino({ level: 'silent' }),
       allowPrivate: true,
       pollMs: 10,
@@ -124,8 +126,7 @@ async function run(
     });
     const started = performance.now();
     dispatcher.start();
-    const repo = dispatcher.repository;
-    while ((await repo.pendingCount()) > 0) await new Promise((r) => setTimeout(r, 5));
+    while ((await dispatcher.queueDepth()) > 0) await new Promise((r) => setTimeout(r, 5));
     const seconds = (performance.now() - started) / 1000;
     await dispatcher.stop();
     return { deliveries: total, seconds, perSecond: total / seconds };

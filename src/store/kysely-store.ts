@@ -1,15 +1,24 @@
 import { sql, type Kysely } from 'kysely';
+import type { EventRouting } from '../app/ports/outbox.js';
 import type { InvoiceStore, UnitOfWork } from '../app/ports/store.js';
 import { accountRepository, apiKeyRepository, projectRepository } from './account-repository.js';
 import { addressRepository } from './address-repository.js';
 import { migrationsCurrent, type Engine, type Store } from './database.js';
 import { faultPoint } from './fault-injection.js';
-import { eventRepository, idempotencyRepository, refundRepository } from './event-repository.js';
-import { invoiceRepository, quoteRepository } from './invoice-repository.js';
+import { eventRepository } from './event-repository.js';
+import { idempotencyRepository } from './idempotency-repository.js';
+import { invoiceRepository } from './invoice-repository.js';
+import { quoteRepository } from './quote-repository.js';
+import { refundRepository } from './refund-repository.js';
 import { paymentRepository } from './payment-repository.js';
 import type { Database } from './schema.js';
 
-function unitOfWork(db: Kysely<Database>, engine: Engine, onQueued?: () => void): UnitOfWork {
+function unitOfWork(
+  db: Kysely<Database>,
+  engine: Engine,
+  routing: EventRouting,
+  onQueued?: () => void,
+): UnitOfWork {
   return {
     accounts: accountRepository(db),
     apiKeys: apiKeyRepository(db),
@@ -17,7 +26,7 @@ function unitOfWork(db: Kysely<Database>, engine: Engine, onQueued?: () => void)
     invoices: invoiceRepository(db, engine),
     quotes: quoteRepository(db),
     payments: paymentRepository(db),
-    events: eventRepository(db, onQueued),
+    events: eventRepository(db, routing, onQueued),
     refunds: refundRepository(db),
     idempotency: idempotencyRepository(db),
     addresses: addressRepository(db),
@@ -30,15 +39,19 @@ export interface StoreHooks {
 }
 
 /** The store behind the app's ports: one code path for SQLite and PostgreSQL. */
-export function invoiceStore(store: Store, hooks: StoreHooks = {}): InvoiceStore {
-  const base = unitOfWork(store.db, store.engine, hooks.onDeliveriesQueued);
+export function invoiceStore(
+  store: Store,
+  routing: EventRouting,
+  hooks: StoreHooks = {},
+): InvoiceStore {
+  const base = unitOfWork(store.db, store.engine, routing, hooks.onDeliveriesQueued);
   return {
     ...base,
     async transaction(fn) {
       let appended = false;
       let queued = false;
       const result = await store.db.transaction().execute((trx) => {
-        const uow = unitOfWork(trx, store.engine, () => (queued = true));
+        const uow = unitOfWork(trx, store.engine, routing, () => (queued = true));
         const events: UnitOfWork['events'] = {
           ...uow.events,
           async append(list) {
