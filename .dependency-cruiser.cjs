@@ -6,7 +6,7 @@ module.exports = {
       comment: 'src/domain holds pure rules: no imports from elsewhere in src, no I/O modules',
       severity: 'error',
       from: { path: '^src/domain' },
-      to: { pathNot: '^src/domain', dependencyTypesNot: ['type-only'] },
+      to: { pathNot: '^src/domain' },
     },
     {
       name: 'app-uses-ports',

@@ -11,7 +11,9 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { Dispatcher } from '../src/callbacks/dispatcher.js';
 import { migrateToLatest, openStore, type Store } from '../src/store/database.js';
-import { newId, withCallbackTables } from '../src/store/deliveries-repository.js';
+import { newId } from '../src/app/ids.js';
+import { eventRouting } from '../src/callbacks/routing.js';
+import { withCallbackTables } from '../src/store/deliveries-repository.js';
 import { enqueueDeliveries } from '../src/store/outbox.js';
 import type { EventsTable } from '../src/store/schema.js';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -82,7 +84,7 @@ async function seed(store: Store, url: string): Promise<number> {
         });
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('events').values(rows).execute();
-      await enqueueDeliveries(trx, rows);
+      await enqueueDeliveries(trx, rows, eventRouting);
     });
   }
   return INVOICES * EVENTS_PER_INVOICE;

@@ -46,6 +46,7 @@ import {
 import { createMetrics, registerWalletGapMetrics } from './metrics.js';
 import { startMetricsServer } from './http/metrics-route.js';
 import { Dispatcher } from './callbacks/dispatcher.js';
+import { eventRouting } from './callbacks/routing.js';
 import { WebhookService } from './callbacks/service.js';
 import { webhookRoutes } from './http/api-v1/webhooks.js';
 import { collectionRoutes } from './http/api-v1/collections.js';
@@ -178,7 +179,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       })
     : null;
   let countGapWarning: ((w: WalletGapWarning) => void) | null = null;
-  const appStore = invoiceStore(store);
+  const appStore = invoiceStore(store, eventRouting);
   const addressPool = new AddressPool(appStore, (err) =>
     logger.error({ err }, 'deriving addresses ahead failed'),
   );

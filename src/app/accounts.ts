@@ -13,7 +13,7 @@ const API_KEY_PREFIX = 'kassa_';
 
 export async function createAccount(ctx: AppContext, name: string, id?: string): Promise<Account> {
   const account: Account = { id: id ?? newId('acc'), name, createdAt: ctx.clock.now() };
-  await ctx.store.accounts.insert(account);
+  await ctx.store.transaction((uow) => uow.accounts.insert(account));
   return account;
 }
 
@@ -34,7 +34,7 @@ export async function createApiKey(
     createdAt: ctx.clock.now(),
     revokedAt: null,
   };
-  await ctx.store.apiKeys.insert({ ...record, keyHash: sha256Hex(key) });
+  await ctx.store.transaction((uow) => uow.apiKeys.insert({ ...record, keyHash: sha256Hex(key) }));
   return { key, record };
 }
 
@@ -45,7 +45,8 @@ export async function authenticate(ctx: AppContext, key: string): Promise<string
 }
 
 export async function revokeApiKey(ctx: AppContext, keyId: string): Promise<void> {
-  if (!(await ctx.store.apiKeys.revoke(keyId, ctx.clock.now()))) throw notFound('active API key');
+  const revoked = await ctx.store.transaction((uow) => uow.apiKeys.revoke(keyId, ctx.clock.now()));
+  if (!revoked) throw notFound('active API key');
 }
 
 export interface ProjectInput {
@@ -130,7 +131,7 @@ export async function createProject(
   if (await ctx.store.projects.get(project.id))
     throw new KassaError('conflict', `project ${project.id} exists`, 'id');
   const secretKey = secret('', 32);
-  await ctx.store.projects.insert(project, secretKey);
+  await ctx.store.transaction((uow) => uow.projects.insert(project, secretKey));
   return { project, secretKey };
 }
 
@@ -173,15 +174,8 @@ export async function updateProject(
   };
   validateProject(ctx, next);
   await walletsReady(ctx, next);
-  await ctx.store.projects.update(next, ctx.clock.now());
+  await ctx.store.transaction((uow) => uow.projects.update(next, ctx.clock.now()));
   return next;
-}
-
-/** A new signing secret for the project, shown once. */
-export async function rotateProjectSecret(ctx: AppContext, projectId: string): Promise<string> {
-  const s = secret('', 32);
-  await ctx.store.projects.setSecretKey(projectId, s, ctx.clock.now());
-  return s;
 }
 
 export async function listProjects(ctx: AppContext, accountId: string): Promise<Project[]> {

@@ -80,12 +80,12 @@ export class AddressPool implements AddressSource {
       if (batch.length === CHUNK) await this.keep(id, pool, batch.splice(0));
     }
     await this.keep(id, pool, batch);
-    await this.store.addresses.forgetDerived(id, from);
+    await this.store.transaction((uow) => uow.addresses.forgetDerived(id, from));
   }
 
   private async keep(id: string, pool: WalletPool, rows: { idx: number; address: string }[]) {
     if (rows.length === 0) return;
-    await this.store.addresses.saveDerived(id, rows);
+    await this.store.transaction((uow) => uow.addresses.saveDerived(id, rows));
     for (const r of rows) pool.ready.set(r.idx, r.address);
     pool.ahead = Math.max(pool.ahead, rows[rows.length - 1]!.idx);
     await new Promise((r) => setImmediate(r));

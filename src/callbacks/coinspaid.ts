@@ -6,13 +6,8 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { InvoiceView, PaymentView } from '../app/invoice-view.js';
-import {
-  JSON_HEADERS,
-  STATE_EVENT_TYPES,
-  TEST_EVENT_TYPE,
-  type CallbackFormat,
-  eventPayments,
-} from './format.js';
+import { coinsPaidProcessingKey, STATE_EVENT_TYPES, TEST_EVENT_TYPE } from '../domain/events.js';
+import { JSON_HEADERS, type CallbackFormat, eventPayments } from './format.js';
 import { coinsPaidStatus } from '../domain/status-vocabulary.js';
 
 /**
@@ -23,11 +18,6 @@ import { coinsPaidStatus } from '../domain/status-vocabulary.js';
 export function coinsPaidNumericId(id: string): number {
   const h = createHash('sha256').update(id).digest();
   return Number(h.readBigUInt64BE(0) >> 11n) || 1;
-}
-
-/** The public key id of a CoinsPaid-format endpoint, sent as `X-Processing-Key`. */
-export function coinsPaidProcessingKey(endpointId: string): string {
-  return endpointId;
 }
 
 const unixSeconds = (iso: string | null | undefined): number | null =>

@@ -8,13 +8,8 @@ import type { InvoiceView } from '../app/invoice-view.js';
 import { projectNumber } from '../app/project-number.js';
 import { decimalNumber, stringifyExact } from '../domain/exact-json.js';
 import { cryptoCurrency } from '../domain/currencies.js';
-import {
-  JSON_HEADERS,
-  STATE_EVENT_TYPES,
-  TEST_EVENT_TYPE,
-  type CallbackFormat,
-  type EventData,
-} from './format.js';
+import { STATE_EVENT_TYPES, TEST_EVENT_TYPE } from '../domain/events.js';
+import { JSON_HEADERS, type CallbackFormat, type EventData } from './format.js';
 import { cryptoCloudStatus, isCryptoCloudPaid } from '../domain/status-vocabulary.js';
 
 const TOKEN_LIFETIME_SECONDS = 300;

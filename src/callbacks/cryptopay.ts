@@ -6,11 +6,10 @@
  */
 import { createHmac } from 'node:crypto';
 import type { InvoiceView, PaymentView } from '../app/invoice-view.js';
+import { STATE_EVENT_TYPES, TEST_EVENT_TYPE } from '../domain/events.js';
 import {
   JSON_HEADERS,
   type ShopView,
-  STATE_EVENT_TYPES,
-  TEST_EVENT_TYPE,
   type CallbackFormat,
   type EventData,
   eventPayments,

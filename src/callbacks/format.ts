@@ -1,13 +1,6 @@
 /** What every callback format shares: the event it renders and the signed request it produces. */
 import type { InvoiceView, PaymentView } from '../app/invoice-view.js';
-
-export type FormatName = 'native' | 'cryptocloud' | 'cryptopay' | 'coinspaid';
-export const FORMAT_NAMES: readonly FormatName[] = [
-  'native',
-  'cryptocloud',
-  'cryptopay',
-  'coinspaid',
-];
+import type { FormatName } from '../domain/events.js';
 
 export type ContentType = 'json' | 'form';
 
@@ -73,29 +66,6 @@ export interface CallbackFormat {
   readonly oncePerInvoice?: boolean;
   render(event: OutgoingEvent, ctx: SigningContext): Promise<RenderedRequest>;
 }
-
-export const NATIVE_EVENT_TYPES = [
-  'invoice.created',
-  'invoice.quote_fixed',
-  'invoice.status_changed',
-  'invoice.canceled',
-  'invoice.resolved',
-  'invoice.refund_requested',
-  'payment.seen',
-  'payment.confirmed',
-  'payment.unconfirmed',
-  'payment.dropped',
-] as const;
-
-/** Events that only say "the invoice's state moved"; several in one transaction make one callback. */
-export const STATE_EVENT_TYPES: readonly string[] = [
-  'invoice.status_changed',
-  'invoice.canceled',
-  'invoice.resolved',
-];
-
-/** The event type of a test callback sent from the API. */
-export const TEST_EVENT_TYPE = 'webhook.test';
 
 export const JSON_HEADERS = {
   'content-type': 'application/json',

@@ -2,7 +2,8 @@
 import { coinsPaidFormat } from './coinspaid.js';
 import { cryptoCloudFormat } from './cryptocloud.js';
 import { cryptopayFormat } from './cryptopay.js';
-import type { CallbackFormat, FormatName } from './format.js';
+import type { FormatName } from '../domain/events.js';
+import type { CallbackFormat } from './format.js';
 import { nativeFormat } from './native.js';
 
 export const FORMATS: Readonly<Record<FormatName, CallbackFormat>> = {

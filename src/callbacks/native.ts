@@ -3,7 +3,8 @@
  * During a secret rotation both secrets sign, so receivers holding either verify.
  */
 import { createHmac } from 'node:crypto';
-import { JSON_HEADERS, NATIVE_EVENT_TYPES, type CallbackFormat } from './format.js';
+import { NATIVE_EVENT_TYPES } from '../domain/events.js';
+import { JSON_HEADERS, type CallbackFormat } from './format.js';
 
 /** The HMAC key of a `whsec_<base64>` secret is the decoded bytes. */
 export function standardWebhookKey(secret: string): Buffer {

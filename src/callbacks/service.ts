@@ -7,16 +7,21 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../app/ports/clock.js';
 import { invalid, invalidState, notFound } from '../domain/errors.js';
+import { newId } from '../app/ids.js';
+import {
+  FORMAT_NAMES,
+  NATIVE_EVENT_TYPES,
+  TEST_EVENT_TYPE,
+  type FormatName,
+} from '../domain/events.js';
 import {
   blankDelivery,
-  newId,
   withCallbackTables,
   type CallbackDb,
   type CallbackEndpointsTable,
   type DeliveriesTable,
 } from '../store/deliveries-repository.js';
 import type { Database } from '../store/schema.js';
-import { FORMAT_NAMES, NATIVE_EVENT_TYPES, TEST_EVENT_TYPE, type FormatName } from './format.js';
 import { attemptLog, listDeliveries } from './delivery-log.js';
 import { sampleEventData } from './sample-event.js';
 import { assertCallbackUrlAllowed } from './url-guard.js';

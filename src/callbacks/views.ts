@@ -4,7 +4,7 @@ import type {
   DeliveriesTable,
   DeliveryAttemptsTable,
 } from '../store/deliveries-repository.js';
-import { coinsPaidProcessingKey } from './coinspaid.js';
+import { coinsPaidProcessingKey } from '../domain/events.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 

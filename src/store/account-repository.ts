@@ -110,13 +110,6 @@ export function projectRepository(db: Kysely<Database>): UnitOfWork['projects'] 
         .executeTakeFirst();
       return r?.secret_key;
     },
-    async setSecretKey(id, secret, at) {
-      await db
-        .updateTable('projects')
-        .set({ secret_key: secret, updated_at: at })
-        .where('id', '=', id)
-        .execute();
-    },
     async list(accountId) {
       const rows = await db
         .selectFrom('projects')

@@ -3,8 +3,8 @@
  * One code path for SQLite and PostgreSQL; PostgreSQL claims with
  * `FOR UPDATE SKIP LOCKED` so several dispatchers can share the queue.
  */
-import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { newId } from '../app/ids.js';
 import type { Database } from './schema.js';
 
 export interface CallbackEndpointsTable {
@@ -102,16 +102,6 @@ export type CallbackTrx = Transaction<Database & CallbackTables>;
 
 export function withCallbackTables(db: Kysely<Database>): CallbackDb {
   return db.withTables<CallbackTables>();
-}
-
-let lastMs = 0;
-let seq = 0;
-/** Time-ordered ids: sortable by creation, unique across processes by the random tail. */
-export function newId(prefix: string): string {
-  const ms = Date.now();
-  seq = ms === lastMs ? seq + 1 : 0;
-  lastMs = ms;
-  return `${prefix}_${ms.toString(36).padStart(9, '0')}${seq.toString(36).padStart(3, '0')}${randomBytes(6).toString('hex')}`;
 }
 
 /** A claimed delivery with everything needed to render and send it. */

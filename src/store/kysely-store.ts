@@ -1,15 +1,19 @@
 import { sql, type Kysely } from 'kysely';
+import type { EventRouting } from '../app/ports/outbox.js';
 import type { InvoiceStore, UnitOfWork } from '../app/ports/store.js';
 import { accountRepository, apiKeyRepository, projectRepository } from './account-repository.js';
 import { addressRepository } from './address-repository.js';
 import { migrationsCurrent, type Engine, type Store } from './database.js';
 import { faultPoint } from './fault-injection.js';
-import { eventRepository, idempotencyRepository, refundRepository } from './event-repository.js';
-import { invoiceRepository, quoteRepository } from './invoice-repository.js';
+import { eventRepository } from './event-repository.js';
+import { idempotencyRepository } from './idempotency-repository.js';
+import { invoiceRepository } from './invoice-repository.js';
+import { quoteRepository } from './quote-repository.js';
+import { refundRepository } from './refund-repository.js';
 import { paymentRepository } from './payment-repository.js';
 import type { Database } from './schema.js';
 
-function unitOfWork(db: Kysely<Database>, engine: Engine): UnitOfWork {
+function unitOfWork(db: Kysely<Database>, engine: Engine, routing: EventRouting): UnitOfWork {
   return {
     accounts: accountRepository(db),
     apiKeys: apiKeyRepository(db),
@@ -17,7 +21,7 @@ function unitOfWork(db: Kysely<Database>, engine: Engine): UnitOfWork {
     invoices: invoiceRepository(db, engine),
     quotes: quoteRepository(db),
     payments: paymentRepository(db),
-    events: eventRepository(db),
+    events: eventRepository(db, routing),
     refunds: refundRepository(db),
     idempotency: idempotencyRepository(db),
     addresses: addressRepository(db),
@@ -25,14 +29,14 @@ function unitOfWork(db: Kysely<Database>, engine: Engine): UnitOfWork {
 }
 
 /** The store behind the app's ports: one code path for SQLite and PostgreSQL. */
-export function invoiceStore(store: Store): InvoiceStore {
-  const base = unitOfWork(store.db, store.engine);
+export function invoiceStore(store: Store, routing: EventRouting): InvoiceStore {
+  const base = unitOfWork(store.db, store.engine, routing);
   return {
     ...base,
     async transaction(fn) {
       let appended = false;
       const result = await store.db.transaction().execute((trx) => {
-        const uow = unitOfWork(trx, store.engine);
+        const uow = unitOfWork(trx, store.engine, routing);
         const events: UnitOfWork['events'] = {
           ...uow.events,
           async append(list) {

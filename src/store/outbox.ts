@@ -1,13 +1,13 @@
 /**
  * The callback outbox's write side: called inside the same transaction that
- * appends events, so an event and its deliveries commit together.
+ * appends events, so an event and its deliveries commit together. Which
+ * endpoint wants which event is the routing handed in at wiring time.
  */
 import type { Kysely } from 'kysely';
-import { callbackFormat } from '../callbacks/formats.js';
-import { STATE_EVENT_TYPES, type CallbackFormat, type EventData } from '../callbacks/format.js';
+import { newId } from '../app/ids.js';
+import type { EventRouting } from '../app/ports/outbox.js';
 import {
   blankDelivery,
-  newId,
   type CallbackTables,
   type DeliveriesTable,
 } from './deliveries-repository.js';
@@ -15,10 +15,18 @@ import type { Database, EventsTable } from './schema.js';
 
 const INSERT_CHUNK = 100;
 
+interface Appended {
+  readonly e: EventsTable;
+  readonly type: string;
+  readonly invoiceId: string;
+  readonly data: unknown;
+}
+
 export async function enqueueDeliveries(
   /** The transaction that appends `events` (a Kysely handle inside `transaction().execute`). */
   trx: Kysely<Database>,
   events: readonly EventsTable[],
+  routing: EventRouting,
 ): Promise<void> {
   if (events.length === 0) return;
   const t = trx.withTables<CallbackTables>();
@@ -32,24 +40,21 @@ export async function enqueueDeliveries(
     .execute();
   if (endpoints.length === 0) return;
 
-  const ordered = [...events]
+  const ordered: Appended[] = [...events]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .map((e) => ({ e, data: JSON.parse(e.data) as EventData }));
+    .map((e) => ({ e, type: e.type, invoiceId: e.invoice_id, data: JSON.parse(e.data) }));
   const rows: DeliveriesTable[] = [];
   for (const ep of endpoints) {
-    const format = callbackFormat(ep.format);
-    if (!format) continue;
-    const wanted = new Set<string>(
-      ep.events ? (JSON.parse(ep.events) as string[]) : format.defaultEvents,
+    const route = {
+      format: ep.format,
+      events: ep.events ? (JSON.parse(ep.events) as string[]) : null,
+    };
+    let chosen = routing.select(
+      route,
+      ordered.filter((c) => c.e.project_id === ep.project_id),
     );
-    let chosen = ordered.filter(
-      ({ e, data }) =>
-        e.project_id === ep.project_id &&
-        wanted.has(e.type) &&
-        format.wants({ type: e.type, data }),
-    );
-    if (format.name !== 'native') chosen = collapseStateEvents(chosen);
-    if (format.oncePerInvoice) chosen = await firstPerInvoice(trx, ep.id, format, chosen);
+    if (routing.oncePerInvoice(ep.format))
+      chosen = await firstPerInvoice(trx, ep.id, (e) => routing.wants(ep.format, e), chosen);
     for (const { e } of chosen)
       rows.push({
         id: newId('dlv'),
@@ -69,31 +74,18 @@ export async function enqueueDeliveries(
 }
 
 /**
- * A status change, a cancel and a resolution written together describe one new
- * state; formats that only report "the status changed" send it once, from the last.
- */
-function collapseStateEvents<T extends { e: EventsTable }>(chosen: T[]): T[] {
-  const lastState = new Map<string, T>();
-  for (const c of chosen)
-    if (STATE_EVENT_TYPES.includes(c.e.type)) lastState.set(c.e.invoice_id, c);
-  return chosen.filter(
-    (c) => !STATE_EVENT_TYPES.includes(c.e.type) || lastState.get(c.e.invoice_id) === c,
-  );
-}
-
-/**
  * Keeps only the first wanted event per invoice that this endpoint never had
  * one for. Earlier deliveries count only if the format wants their event, so a
  * delivery made under an older rule does not block the one due now.
  */
-async function firstPerInvoice<T extends { e: EventsTable }>(
+async function firstPerInvoice(
   trx: Kysely<Database>,
   endpointId: string,
-  format: CallbackFormat,
-  chosen: T[],
-): Promise<T[]> {
+  wants: (event: { type: string; data: unknown }) => boolean,
+  chosen: Appended[],
+): Promise<Appended[]> {
   if (chosen.length === 0) return chosen;
-  const invoiceIds = [...new Set(chosen.map((c) => c.e.invoice_id))];
+  const invoiceIds = [...new Set(chosen.map((c) => c.invoiceId))];
   const earlier = await trx
     .withTables<CallbackTables>()
     .selectFrom('deliveries as d')
@@ -105,12 +97,12 @@ async function firstPerInvoice<T extends { e: EventsTable }>(
     .execute();
   const done = new Set(
     earlier
-      .filter((d) => format.wants({ type: d.type, data: JSON.parse(d.data) as EventData }))
+      .filter((d) => wants({ type: d.type, data: JSON.parse(d.data) }))
       .map((d) => d.invoice_id),
   );
   return chosen.filter((c) => {
-    if (done.has(c.e.invoice_id)) return false;
-    done.add(c.e.invoice_id);
+    if (done.has(c.invoiceId)) return false;
+    done.add(c.invoiceId);
     return true;
   });
 }

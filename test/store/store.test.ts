@@ -59,7 +59,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         rbf: false,
         firstSeenAt: Date.now(),
       };
-      expect(await k.ctx.store.payments.insertIfNew(p)).toBe(true);
+      expect(await k.ctx.store.transaction((uow) => uow.payments.insertIfNew(p))).toBe(true);
       const back = await k.ctx.store.payments.byKey('test', p.txid, 0);
       expect(back?.amount).toBe(huge);
       expect(typeof back?.amount).toBe('bigint');

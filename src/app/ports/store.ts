@@ -73,7 +73,6 @@ export interface UnitOfWork {
     insert(p: Project, secretKey: string): Promise<void>;
     get(id: string): Promise<Project | undefined>;
     secretKey(id: string): Promise<string | undefined>;
-    setSecretKey(id: string, secret: string, at: number): Promise<void>;
     list(accountId: string): Promise<Project[]>;
     update(p: Project, at: number): Promise<void>;
   };
@@ -205,7 +204,30 @@ export interface UnitOfWork {
   };
 }
 
-export interface InvoiceStore extends UnitOfWork {
+/** What may be read outside a transaction; every write goes through a unit of work. */
+export interface StoreReads {
+  readonly accounts: Pick<UnitOfWork['accounts'], 'get' | 'list'>;
+  readonly apiKeys: Pick<UnitOfWork['apiKeys'], 'byHash' | 'get' | 'list'>;
+  readonly projects: Pick<UnitOfWork['projects'], 'get' | 'secretKey' | 'list'>;
+  readonly invoices: Pick<
+    UnitOfWork['invoices'],
+    'get' | 'byShortId' | 'byOrderId' | 'list' | 'count' | 'dueForRecheck' | 'countByStatus'
+  >;
+  readonly quotes: Pick<
+    UnitOfWork['quotes'],
+    'active' | 'get' | 'forInvoice' | 'byAddress' | 'watched'
+  >;
+  readonly payments: Pick<
+    UnitOfWork['payments'],
+    'byKey' | 'forInvoice' | 'mined' | 'minedFrom' | 'byTxid' | 'unmined'
+  >;
+  readonly events: Pick<UnitOfWork['events'], 'forInvoice'>;
+  readonly refunds: Pick<UnitOfWork['refunds'], 'forInvoice'>;
+  readonly idempotency: Pick<UnitOfWork['idempotency'], 'get'>;
+  readonly addresses: Pick<UnitOfWork['addresses'], 'held' | 'reusable' | 'wallets' | 'derived'>;
+}
+
+export interface InvoiceStore extends StoreReads {
   transaction<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T>;
   /** Database reachable and migrations current. */
   ready(): Promise<boolean>;

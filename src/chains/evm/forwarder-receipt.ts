@@ -1,7 +1,30 @@
 /** Reads a mined collect transaction: the factory's Collected logs and the token transfers. */
-import { decodeEventLog, erc20Abi, getAddress, type Log, type TransactionReceipt } from 'viem';
+import {
+  decodeEventLog,
+  erc20Abi,
+  getAddress,
+  type Hex,
+  type Log,
+  type TransactionReceipt,
+} from 'viem';
 import type { ObservedCollect } from '../../app/ports/collections.js';
 import { FORWARDER_FACTORY_ABI } from './forwarder-artifact.js';
+import { forwarderAddress } from './forwarder.js';
+
+/** The deposit addresses of a Collected log's packed 8-byte salts. */
+export function sweptAddresses(factory: string, treasury: string, salts: Hex): string[] {
+  const out: string[] = [];
+  for (let at = 2; at + 16 <= salts.length; at += 16) {
+    out.push(
+      forwarderAddress({
+        factory: getAddress(factory),
+        treasury: getAddress(treasury),
+        salt: `0x${salts.slice(at, at + 16).padStart(64, '0')}`,
+      }),
+    );
+  }
+  return out;
+}
 
 const ETH_CHAIN = 'ETH';
 
@@ -29,10 +52,10 @@ export function observedCollect(
           topics: log.topics,
         });
         if (ev.eventName === 'Collected') {
-          sweeps.push({
-            treasury: getAddress(ev.args.treasury),
-            deposit: getAddress(ev.args.deposit),
-          });
+          const treasury = getAddress(ev.args.treasury);
+          for (const deposit of sweptAddresses(log.address, treasury, ev.args.salts)) {
+            sweeps.push({ treasury, deposit });
+          }
         }
       } catch {
         /* not a Collected log */

@@ -37,7 +37,7 @@ export const FORWARDER_FACTORY: Address = create2Address(
 export const FORWARDER_FACTORY_CODE_HASH: Hex = keccakHex(FORWARDER_FACTORY_RUNTIME_CODE);
 
 const COLLECT_SELECTOR = keccakHex(
-  new TextEncoder().encode('collect(address,bytes32[],address[])'),
+  new TextEncoder().encode('collect(address,bytes,address[])'),
 ).slice(0, 10) as Hex;
 
 export interface ForwarderWallet {
@@ -96,25 +96,31 @@ export function factoryDeployment(): { to: Address; data: Hex } {
   return { to: CREATE2_DEPLOYER, data: `${FACTORY_SALT}${FORWARDER_FACTORY_INIT_CODE.slice(2)}` };
 }
 
-/** Call data of `collect(treasury, salts, tokens)`. */
+/** Call data of `collect(treasury, salts, tokens)`; the factory takes each salt as 8 bytes. */
 export function collectCalldata(args: {
   treasury: Address;
   salts: readonly Hex[];
   tokens: readonly Address[];
 }): Hex {
-  // ABI head: treasury, then the offsets of the two dynamic arrays (3 head words = 96 bytes).
+  const packed = args.salts
+    .map((s) => {
+      const b = hexToBytes(s);
+      if (b.length !== 32 || b.subarray(0, 24).some((x) => x !== 0)) {
+        throw new Error(`salt ${s} is not a 32-byte word below 2^64`);
+      }
+      return s.slice(-16).toLowerCase();
+    })
+    .join('');
+  const saltWords = Math.ceil(packed.length / 64);
+  // ABI head: treasury, then the offsets of the two dynamic values (3 head words = 96 bytes).
   const saltsAt = 3n * 32n;
-  const tokensAt = saltsAt + 32n * BigInt(1 + args.salts.length);
-  const salts = args.salts.map((s) => {
-    if (hexToBytes(s).length !== 32) throw new Error(`salt ${s} is not 32 bytes`);
-    return s.slice(2).toLowerCase();
-  });
+  const tokensAt = saltsAt + 32n * BigInt(1 + saltWords);
   return `${COLLECT_SELECTOR}${[
     addressWord(args.treasury),
     uintWord(saltsAt),
     uintWord(tokensAt),
-    uintWord(BigInt(salts.length)),
-    ...salts,
+    uintWord(BigInt(packed.length / 2)),
+    packed.padEnd(saltWords * 64, '0'),
     uintWord(BigInt(args.tokens.length)),
     ...args.tokens.map(addressWord),
   ].join('')}`;

@@ -2,7 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { InvoiceView, PaymentView } from '../../../src/app/invoice-view.js';
-import { newId, withCallbackTables } from '../../../src/store/deliveries-repository.js';
+import { newId } from '../../../src/app/ids.js';
+import { eventRouting } from '../../../src/callbacks/routing.js';
+import { withCallbackTables } from '../../../src/store/deliveries-repository.js';
 import { enqueueDeliveries } from '../../../src/store/outbox.js';
 import type { Database, EventsTable } from '../../../src/store/schema.js';
 
@@ -165,7 +167,7 @@ export async function appendEvents(
   }));
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('events').values(rows).execute();
-    await enqueueDeliveries(trx, rows);
+    await enqueueDeliveries(trx, rows, eventRouting);
   });
   return rows;
 }

@@ -3,9 +3,10 @@
  * 21,000-gas ETH sends, batched collection to the treasury only, guards
  * against failing tokens, and re-collection of the same address.
  */
-import { keccak256, parseEther, type Address } from 'viem';
+import { getAddress, keccak256, parseEther, type Address, type Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  collectCalldata,
   CREATE2_DEPLOYER,
   depositSalt,
   FORWARDER_FACTORY,
@@ -13,6 +14,7 @@ import {
   FORWARDER_FACTORY_CODE_HASH,
   forwarderAddress,
 } from '../../../src/chains/evm/forwarder.js';
+import { observedCollect } from '../../../src/chains/evm/forwarder-receipt.js';
 import {
   deployContract,
   ethBalance,
@@ -84,9 +86,13 @@ describe('forwarder factory', () => {
       expect(await c.client.getCode({ address: a })).toBeUndefined();
       expect(await ethBalance(c, a)).toBe(0n);
     }
+    // One Collected log names the three swept addresses.
     expect(
       receipt.logs.filter((l) => l.address.toLowerCase() === FORWARDER_FACTORY.toLowerCase()),
-    ).toHaveLength(3);
+    ).toHaveLength(1);
+    expect(observedCollect(receipt, FORWARDER_FACTORY).sweeps).toEqual(
+      addrs.map((deposit) => ({ treasury: getAddress(treasury), deposit })),
+    );
 
     // The same address keeps working: a second 21,000-gas payment, collected again.
     await payEth(c, addrs[0]!, 1000n);
@@ -195,8 +201,20 @@ describe('forwarder factory', () => {
     const before = await tokenBalance(c, c.usdt, treasury);
     const r = await sendCollect(c, { treasury, salts: [salt!, salt!], tokens: [c.usdt] });
     expect(await tokenBalance(c, c.usdt, treasury)).toBe(before + 11n);
-    expect(
-      r.logs.filter((l) => l.address.toLowerCase() === FORWARDER_FACTORY.toLowerCase()),
-    ).toHaveLength(1);
+    expect(observedCollect(r, FORWARDER_FACTORY).sweeps.map((s) => s.deposit)).toEqual([
+      deposit(salt!),
+    ]);
+  });
+
+  it('refuses salts that are not whole 8-byte words, and answers only empty calls with the token list', async () => {
+    const data = collectCalldata({ treasury, salts: nextSalts(2), tokens: [] });
+    // Shorten the packed salts' length field (16 bytes) by one byte.
+    const lengthAt = 2 + 8 + 3 * 64;
+    const bad = `${data.slice(0, lengthAt)}${(15).toString(16).padStart(64, '0')}${data.slice(lengthAt + 64)}`;
+    await expect(c.client.call({ to: FORWARDER_FACTORY, data: bad as Hex })).rejects.toThrow();
+    await expect(c.client.call({ to: FORWARDER_FACTORY, data: data })).resolves.toBeDefined();
+    // Outside a collect the token list is empty; a call with an unknown selector reverts.
+    expect((await c.client.call({ to: FORWARDER_FACTORY })).data).toBeUndefined();
+    await expect(c.client.call({ to: FORWARDER_FACTORY, data: '0x12345678' })).rejects.toThrow();
   });
 });
