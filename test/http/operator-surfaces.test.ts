@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bearerToken, sameSecret } from '../../src/http/secret-compare.js';
+import { builtCli } from '../support/built-cli.js';
 import { startTestKassa, type TestKassa } from '../support/kassa.js';
 
 const ADMIN = 'admin-token-0123456789abcdef';
@@ -118,7 +119,7 @@ describe('operator surfaces', () => {
 
   it('writes the first-start demo credentials to a 0600 file and prints only its path', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-banner-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], {
+    const child = spawn(process.execPath, [builtCli(), 'start'], {
       env: {
         ...process.env,
         DATA_DIR: dataDir,

@@ -1,6 +1,7 @@
 /** Runs a Kassa (or another server) in its own OS process, for multi-process tests and benchmarks. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { builtCli } from './built-cli.js';
 
 export interface ServerProcess {
   readonly url: string;
@@ -15,9 +16,11 @@ export async function startProcess(
   env: Record<string, string>,
 ): Promise<ServerProcess> {
   // The child binds port 0 itself and prints the URL it listens on: no port is found free and bound later.
+  // Kassa itself runs from the shared transpiled build; other scripts through the TypeScript loader.
+  const entry = script === 'src/cli/main.ts' ? builtCli() : script;
   const child = spawn(
     process.execPath,
-    [...(script.endsWith('.js') ? [] : ['--import', 'tsx']), script, ...args],
+    [...(entry.endsWith('.js') ? [] : ['--import', 'tsx']), entry, ...args],
     {
       env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
