@@ -176,6 +176,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
         allowPrivate: config.ALLOW_PRIVATE_CALLBACKS,
         ...(config.CALLBACK_RETRY_SECONDS && { retrySchedule: config.CALLBACK_RETRY_SECONDS }),
         clock,
+        onAttempt: (id) => changes.notifyDelivery(id),
       })
     : null;
   let countGapWarning: ((w: WalletGapWarning) => void) | null = null;

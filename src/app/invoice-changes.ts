@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 
 const ANY = Symbol('any invoice');
+const DELIVERY = Symbol('any delivery');
 
 export class InvoiceChanges {
   private readonly emitter = new EventEmitter();
@@ -25,5 +26,15 @@ export class InvoiceChanges {
   subscribe(invoiceId: string, fn: () => void): () => void {
     this.emitter.on(invoiceId, fn);
     return () => this.emitter.off(invoiceId, fn);
+  }
+
+  /** A callback delivery was attempted or queued; the invoice itself may not have changed. */
+  notifyDelivery(deliveryId: string): void {
+    this.emitter.emit(DELIVERY, deliveryId);
+  }
+
+  subscribeDeliveries(fn: (deliveryId: string) => void): () => void {
+    this.emitter.on(DELIVERY, fn);
+    return () => this.emitter.off(DELIVERY, fn);
   }
 }

@@ -31,6 +31,8 @@ export interface DispatcherOptions {
   /** How long a claim holds a delivery before another dispatcher may take it. */
   leaseMs?: number;
   maxResponseBytes?: number;
+  /** Called after each recorded attempt (live delivery logs in the dashboard). */
+  onAttempt?: (deliveryId: string) => void;
 }
 
 const EXCERPT_CHARS = 1000;
@@ -226,6 +228,7 @@ export class Dispatcher {
       },
       outcome,
     );
+    this.opts.onAttempt?.(d.id);
     this.opts.logger[ok ? 'debug' : 'info'](
       {
         delivery: d.id,

@@ -205,20 +205,25 @@ export class WebhookService {
     return { ...view, attempt_log: await attemptLog(this.db, d.id) };
   }
 
-  /** Sends a delivery again: a pending one at once, a finished one as a new delivery. */
+  /**
+   * Sends a delivery again as a new delivery with its own attempt log, due now.
+   * A still-pending original is closed in the same transaction: otherwise the
+   * copy would queue behind it (one event at a time per invoice and endpoint)
+   * and the receiver could get the event from both.
+   */
   async redeliver(accountId: string, deliveryId: string): Promise<DeliveryView> {
     const d = await this.delivery(accountId, deliveryId);
     const now = this.clock.now();
-    let id = d.id;
-    if (d.status === 'pending')
-      await this.db
-        .updateTable('deliveries')
-        .set({ next_attempt_at: now, updated_at: now })
-        .where('id', '=', d.id)
-        .execute();
-    else {
-      id = newId('dlv');
-      await this.db
+    const id = newId('dlv');
+    await this.db.transaction().execute(async (trx) => {
+      if (d.status === 'pending')
+        await trx
+          .updateTable('deliveries')
+          .set({ status: 'failed', last_error: `superseded by redelivery ${id}`, updated_at: now })
+          .where('id', '=', d.id)
+          .where('status', '=', 'pending')
+          .execute();
+      await trx
         .insertInto('deliveries')
         .values({
           ...blankDelivery(now),
@@ -232,7 +237,7 @@ export class WebhookService {
           redelivery_of: d.id,
         })
         .execute();
-    }
+    });
     this.opts.onQueued?.();
     return this.view(id);
   }

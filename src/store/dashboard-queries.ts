@@ -171,5 +171,17 @@ export function dashboardQueries(db: Kysely<Database>): DashboardQueries {
         updatedAt: Number(r.updated_at),
       }));
     },
+
+    async deliveryAccount(deliveryId) {
+      const r = await cdb
+        .selectFrom('deliveries as d')
+        .innerJoin('projects as p', 'p.id', 'd.project_id')
+        .select(['p.account_id', 'd.invoice_id', 'd.endpoint_id'])
+        .where('d.id', '=', deliveryId)
+        .executeTakeFirst();
+      return r
+        ? { accountId: r.account_id, invoiceId: r.invoice_id, endpointId: r.endpoint_id }
+        : null;
+    },
   };
 }

@@ -87,6 +87,8 @@ export interface WatchList {
   lookup(chain: string, address: string): WatchedAddress | undefined;
   /** Number of addresses watched on `chain`. */
   size(chain: string): number;
+  /** Every address watched on `chain` (for balance checks); absent where a watcher needs none. */
+  addresses?(chain: string): Iterable<WatchedAddress>;
   /** Loads addresses created since the last refresh (by any process). */
   refresh(): Promise<void>;
 }

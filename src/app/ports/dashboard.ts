@@ -57,4 +57,8 @@ export interface DashboardQueries {
   /** Unresolved invoices (domain `isUnresolved`: a context, no resolution): the merchant must decide. */
   unresolved(accountId: string, limit: number): Promise<InvoiceRow[]>;
   failedDeliveries(accountId: string, limit: number): Promise<FailedDelivery[]>;
+  /** Whose a delivery is, for live updates of delivery-only changes. */
+  deliveryAccount(
+    deliveryId: string,
+  ): Promise<{ accountId: string; invoiceId: string; endpointId: string } | null>;
 }

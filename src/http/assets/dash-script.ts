@@ -22,8 +22,12 @@ export const DASH_JS = String.raw`(function () {
   }
   var url = '/dashboard/events' + (live === 'list' ? '' : '?invoice=' + encodeURIComponent(live));
   var source = new EventSource(url);
-  source.addEventListener('invoice', function () {
+  function soon() {
     if (timer === null) timer = setTimeout(refresh, 250);
-  });
+  }
+  // Changes between rendering the page and the stream (re)opening would be missed: catch up once.
+  source.addEventListener('open', soon);
+  source.addEventListener('invoice', soon);
+  source.addEventListener('delivery', soon);
 })();
 `;

@@ -61,4 +61,11 @@ dl.terms dd{margin:0;min-width:0;overflow-wrap:anywhere}
 ol.timeline{margin:0;padding-left:1.2rem}
 ol.timeline li{margin:.2rem 0}
 .pager{display:flex;gap:1rem;margin-top:.75rem;flex-wrap:wrap}
+ol.attempts{list-style:none;margin:0;padding:0}
+ol.attempts h3{font-size:1rem;margin:0 0 .5rem}
+pre.mono{white-space:pre-wrap;margin:.5rem 0;padding:.5rem;border:1px solid var(--line);border-radius:8px;max-height:24rem;overflow:auto}
+details{margin-top:.5rem}
+summary{cursor:pointer}
+.secret{font-size:1.05rem;padding:.5rem;border:2px dashed var(--accent);border-radius:8px}
+.progress{margin-top:.5rem}
 `;

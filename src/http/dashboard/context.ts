@@ -19,7 +19,18 @@ export interface DashboardHealth {
 export interface DashboardDeps {
   readonly access: AccessStore;
   readonly queries: DashboardQueries;
-  readonly webhooks: Pick<WebhookService, 'listInvoiceDeliveries' | 'redeliver'>;
+  readonly webhooks: Pick<
+    WebhookService,
+    | 'createEndpoint'
+    | 'listEndpoints'
+    | 'updateEndpoint'
+    | 'rotateSecret'
+    | 'listInvoiceDeliveries'
+    | 'listEndpointDeliveries'
+    | 'getDelivery'
+    | 'redeliver'
+    | 'sendTest'
+  >;
   readonly health: () => DashboardHealth;
 }
 

@@ -22,6 +22,7 @@ import { overviewPage } from './pages/overview.js';
 import { signInPages } from './pages/sign-in.js';
 import { userPages } from './pages/users.js';
 import { walletPages } from './pages/wallets.js';
+import { webhookPages } from './pages/webhooks.js';
 import { dashRouter, requireDeclaredAccess, type Query, type Visitor } from './router.js';
 import { DASHBOARD_HEADERS, fromThisSite, sameToken } from './security.js';
 import { LiveFeed } from './live.js';
@@ -82,7 +83,7 @@ export function dashboard(deps: DashboardDeps, limits: Partial<DashboardLimits> 
 
     await app.register(async (scope) => {
       await scope.register(rateLimit, { global: false });
-      const live = new LiveFeed(face.ctx, face.changes);
+      const live = new LiveFeed(face.ctx, face.changes, (id) => deps.queries.deliveryAccount(id));
       scope.addHook('preClose', async () => live.closeAll());
 
       scope.addHook('onRoute', requireDeclaredAccess);
@@ -165,6 +166,7 @@ export function dashboard(deps: DashboardDeps, limits: Partial<DashboardLimits> 
       userPages(r, dc);
       auditPages(r, dc);
       walletPages(r, dc);
+      webhookPages(r, dc);
     });
   };
 }

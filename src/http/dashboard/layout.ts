@@ -18,6 +18,7 @@ const NAV: readonly { href: string; key: MessageKey; permission: Permission }[] 
   { href: '/dashboard/invoices', key: 'nav_invoices', permission: 'read' },
   { href: '/dashboard/invoices/new', key: 'nav_new_invoice', permission: 'invoices.write' },
   { href: '/dashboard/wallets', key: 'nav_wallets', permission: 'read' },
+  { href: '/dashboard/webhooks', key: 'nav_webhooks', permission: 'read' },
   { href: '/dashboard/users', key: 'nav_users', permission: 'users.manage' },
   { href: '/dashboard/audit', key: 'nav_audit', permission: 'audit.read' },
   { href: '/dashboard/account', key: 'nav_account', permission: 'read' },

@@ -141,6 +141,6 @@ export function invoiceListPages(r: DashRouter, dc: DashContext, live: LiveFeed)
   });
 
   r.get('/dashboard/events', 'read', async (req, reply, v) =>
-    live.stream(req, reply, v.user.accountId, req.query.invoice),
+    live.stream(req, reply, v.user, req.query.invoice),
   );
 }
