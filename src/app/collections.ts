@@ -200,9 +200,16 @@ export class CollectionService {
     );
     const items: CollectionItem[] = [];
     let treasury = c.sweeps[0]!.treasury;
+    const order = new Map(c.blockTxids.map((t, i) => [lower(t), i]));
+    const collectAt = order.get(lower(c.txid));
     for (const p of await this.store.uncollected(c.chain)) {
       const to = swept.get(lower(p.address));
       if (!to || p.blockHeight > c.blockHeight) continue;
+      if (p.blockHeight === c.blockHeight) {
+        // Same block: only what was mined before the collect transaction was swept by it.
+        const at = order.get(lower(p.txid));
+        if (at === undefined || collectAt === undefined || at >= collectAt) continue;
+      }
       const wallet = await this.forwarderOf(p);
       // The address must be this project's own deposit address under this factory and treasury.
       if (!wallet || lower(wallet.treasury) !== to || lower(wallet.factory) !== lower(c.factory))

@@ -1,6 +1,7 @@
 /**
- * Exact money. Crypto amounts are bigint smallest units; prices and rates are
- * decimal strings held as (digits, scale) pairs. No float ever touches them.
+ * Exact money, the one decimal kit: crypto amounts are bigint smallest units;
+ * prices and rates are decimal strings held as (digits, scale) pairs. Every
+ * reading, rounding and cross-rate step lives here; no float ever touches them.
  */
 
 const DECIMAL_RE = /^(0|[1-9]\d*)(?:\.(\d+))?$/;
@@ -37,6 +38,54 @@ export function parseDecimal(input: string, maxIntegerDigits = 18, maxScale = 18
 export function parseExact(input: string): Decimal {
   return parseDecimal(input, Infinity, Infinity);
 }
+
+const NUMBER_TEXT_RE = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+
+/**
+ * Reads a number as JSON or an API writes it, sign, fraction and exponent
+ * included ("-0.5", "2.5e-7", "1.2E+3"), exactly and without trailing zeros.
+ * Throws RangeError on anything else or on exponents past 40.
+ */
+export function parseNumberText(text: string): Decimal {
+  const m = NUMBER_TEXT_RE.exec(text.trim());
+  if (!m) throw new RangeError(`not a number: ${JSON.stringify(text)}`);
+  const frac = m[3] ?? '';
+  const exp = Number(m[4] ?? '0');
+  if (Math.abs(exp) > 40) throw new RangeError(`out of range: ${JSON.stringify(text)}`);
+  let units = BigInt((m[2] as string) + frac);
+  let scale = frac.length - exp;
+  if (scale < 0) {
+    units *= 10n ** BigInt(-scale);
+    scale = 0;
+  }
+  return normalize({ units: m[1] === '-' ? -units : units, scale });
+}
+
+/** A positive price as an API writes it ("10724.80000", "2.5e-7"); RangeError otherwise. */
+export function parseRate(text: string): Decimal {
+  let d: Decimal;
+  try {
+    d = text.length > 64 ? { units: -1n, scale: 0 } : parseNumberText(text);
+  } catch {
+    d = { units: -1n, scale: 0 };
+  }
+  if (d.units < 0n || text.trim().startsWith('-'))
+    throw new RangeError(`not a price: ${JSON.stringify(text)}`);
+  if (d.units === 0n) throw new RangeError(`price must be positive: ${JSON.stringify(text)}`);
+  return d;
+}
+
+/** Drops trailing zeros so equal values have one form. */
+export function normalize(d: Decimal): Decimal {
+  let { units, scale } = d;
+  while (scale > 0 && units % 10n === 0n) {
+    units /= 10n;
+    scale -= 1;
+  }
+  return { units, scale };
+}
+
+export const ONE: Decimal = { units: 1n, scale: 0 };
 
 export function isZero(d: Decimal): boolean {
   return d.units === 0n;
@@ -79,19 +128,75 @@ export function toUnits(d: Decimal, decimals: number): bigint {
   return d.units * 10n ** BigInt(decimals - d.scale);
 }
 
-export function rescale(d: Decimal, scale: number, rounding: 'up' | 'down'): Decimal {
+export type Rounding = 'up' | 'down' | 'nearest';
+
+export function rescale(d: Decimal, scale: number, rounding: Rounding): Decimal {
   if (scale >= d.scale) return { units: d.units * 10n ** BigInt(scale - d.scale), scale };
   return { units: divRound(d.units, 10n ** BigInt(d.scale - scale), rounding), scale };
 }
 
-/** Integer division of non-negative numbers rounding up or down. */
-export function divRound(n: bigint, d: bigint, rounding: 'up' | 'down'): bigint {
+/** Integer division of non-negative numbers rounding up, down or half up. */
+export function divRound(n: bigint, d: bigint, rounding: Rounding): bigint {
+  if (rounding === 'nearest') return (2n * n + d) / (2n * d);
   const q = n / d;
   return rounding === 'up' && q * d !== n ? q + 1n : q;
 }
 
+/** Exact product, without trailing zeros. */
 export function mulDecimal(a: Decimal, b: Decimal): Decimal {
-  return { units: a.units * b.units, scale: a.scale + b.scale };
+  return normalize({ units: a.units * b.units, scale: a.scale + b.scale });
+}
+
+/** Significant digits kept by division; far beyond any price's own precision. */
+export const DIVISION_DIGITS = 24;
+
+function digitCount(n: bigint): number {
+  return (n < 0n ? -n : n).toString().length;
+}
+
+/** a / b with `significant` digits, rounded down: the one place precision ends. */
+export function divDecimal(a: Decimal, b: Decimal, significant = DIVISION_DIGITS): Decimal {
+  if (b.units === 0n) throw new RangeError('division by zero');
+  // a/b is about 10^(magnitude); choose a scale that leaves `significant` digits.
+  const magnitude = digitCount(a.units) - a.scale - (digitCount(b.units) - b.scale);
+  const scale = Math.max(0, significant - magnitude + 1);
+  const num = a.units * 10n ** BigInt(b.scale + scale);
+  const den = b.units * 10n ** BigInt(a.scale);
+  return normalize({ units: num / den, scale });
+}
+
+export function addDecimal(a: Decimal, b: Decimal): Decimal {
+  const s = Math.max(a.scale, b.scale);
+  return {
+    units: a.units * 10n ** BigInt(s - a.scale) + b.units * 10n ** BigInt(s - b.scale),
+    scale: s,
+  };
+}
+
+export function subDecimal(a: Decimal, b: Decimal): Decimal {
+  return addDecimal(a, { units: -b.units, scale: b.scale });
+}
+
+/** Median; with an even count, the exact mean of the two middle values. */
+export function median(values: readonly Decimal[]): Decimal {
+  if (values.length === 0) throw new RangeError('median of nothing');
+  const sorted = [...values].sort(compareDecimal);
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length % 2 === 1) return sorted[mid] as Decimal;
+  const sum = addDecimal(sorted[mid - 1] as Decimal, sorted[mid] as Decimal);
+  // (x / 2) = (x * 5) / 10: exact in decimal.
+  return normalize({ units: sum.units * 5n, scale: sum.scale + 1 });
+}
+
+/** True when |value - reference| exceeds `percent` % of the reference. */
+export function deviatesMoreThan(value: Decimal, reference: Decimal, percent: Decimal): boolean {
+  const diff = subDecimal(value, reference);
+  const absDiff = { units: diff.units < 0n ? -diff.units : diff.units, scale: diff.scale };
+  // |diff| * 100 > percent * reference
+  return (
+    compareDecimal(mulDecimal(absDiff, { units: 100n, scale: 0 }), mulDecimal(percent, reference)) >
+    0
+  );
 }
 
 export function compareDecimal(a: Decimal, b: Decimal): number {
@@ -120,9 +225,19 @@ export function unitsToPrice(
   rate: Decimal,
   scale: number,
 ): Decimal {
-  const num = amount * rate.units * 10n ** BigInt(scale);
-  const den = 10n ** BigInt(decimals + rate.scale);
-  return { units: divRound(num, den, 'down'), scale };
+  return convert({ units: amount, scale: decimals }, rate, scale, 'down');
+}
+
+/** amount * rate at `scale` places with the given rounding (a price in another currency). */
+export function convert(
+  amount: Decimal,
+  rate: Decimal,
+  scale: number,
+  rounding: Rounding,
+): Decimal {
+  const num = amount.units * rate.units * 10n ** BigInt(scale);
+  const den = 10n ** BigInt(amount.scale + rate.scale);
+  return { units: divRound(num, den, rounding), scale };
 }
 
 /** Percentage of a bigint amount rounded down: amount * pct / 100. */

@@ -5,6 +5,7 @@
  * real client sends before anything recursive touches it.
  */
 import { KassaError } from '../domain/errors.js';
+import { JsonNumber, jsonDeeperThan, parseJsonExact } from '../domain/exact-json.js';
 
 /** Deeper than any body a face accepts (CryptoCloud's add_fields is three levels). */
 export const MAX_BODY_DEPTH = 32;
@@ -36,26 +37,14 @@ export function tooDeep(field = 'body'): KassaError {
 
 /** Refuses JSON text nested deeper than MAX_BODY_DEPTH, with one pass and no recursion. */
 export function checkJsonDepth(text: string): void {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > MAX_BODY_DEPTH) throw tooDeep();
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
+  if (jsonDeeperThan(text, MAX_BODY_DEPTH)) throw tooDeep();
 }
 
 /** Copies parsed JSON into null-prototype objects, refusing prototype keys on the way. */
 export function detach<T>(value: T, map: (leaf: unknown) => unknown = (v) => v, parent = ''): T {
   if (Array.isArray(value))
     return value.map((v, i) => detach(v, map, `${parent}[${i}]`)) as unknown as T;
-  if (value !== null && typeof value === 'object') {
+  if (value !== null && typeof value === 'object' && !(value instanceof JsonNumber)) {
     const out = emptyTree();
     for (const key of Object.keys(value)) {
       checkKey(key, parent);
@@ -91,4 +80,11 @@ export function checkFormFields(fields: Tree): Tree {
     out[key] = fields[key];
   }
   return out;
+}
+
+/** Exact JSON (numbers as JsonNumber) into null-prototype objects; an empty body is an empty object. */
+export function parseExactJson(text: string): unknown {
+  if (text.trim() === '') return emptyTree();
+  checkJsonDepth(text);
+  return detach(parseJsonExact(text));
 }

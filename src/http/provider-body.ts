@@ -5,9 +5,10 @@
  * refused, depth bounded). The raw text is kept on the request: both providers sign the bytes as sent.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { parseExactJson, RawNumber } from './cryptocloud/body.js';
+import { parseExactJson } from './body-safety.js';
+import { JsonNumber } from '../domain/exact-json.js';
 
-export { RawNumber };
+export { JsonNumber };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -49,6 +50,6 @@ export async function parseSignedBody(req: FastifyRequest): Promise<void> {
 /** The parsed body as a field map (null-prototype); anything but an object is refused by callers. */
 export function fieldsOf(body: unknown): Record<string, unknown> | null {
   if (body === undefined || body === null) return Object.create(null) as Record<string, unknown>;
-  if (typeof body !== 'object' || Array.isArray(body) || body instanceof RawNumber) return null;
+  if (typeof body !== 'object' || Array.isArray(body) || body instanceof JsonNumber) return null;
   return body as Record<string, unknown>;
 }

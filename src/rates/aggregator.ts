@@ -7,8 +7,7 @@
 import type { Clock } from '../app/ports/clock.js';
 import type { Rate, RateProvider } from '../app/ports/rates.js';
 import { KassaError } from '../domain/errors.js';
-import type { Decimal } from '../domain/money.js';
-import { formatRate, parseRate } from './decimal.js';
+import { type Decimal, formatDecimal, parseRate } from '../domain/money.js';
 import {
   Unpriceable,
   pricePair,
@@ -17,7 +16,7 @@ import {
   type PricingPolicy,
 } from './pricing.js';
 import { RateSourceError, pairKey, type RateSource } from './source.js';
-import { isCryptoSymbol, marketSymbol } from './symbols.js';
+import { FIAT_CODES, isCryptoSymbol, marketSymbol } from './symbols.js';
 
 export type RateMode = 'median' | 'fallback';
 
@@ -106,7 +105,9 @@ export class RateAggregator implements RateProvider {
     const pair = `${base}/${quote}`;
     const baseSymbol = marketSymbol(base);
     const quoteSymbol = marketSymbol(quote);
-    if (!isCryptoSymbol(baseSymbol)) {
+    // A catalog fiat is priced only in another fiat (through the US-dollar references).
+    const fiatBase = FIAT_CODES.has(baseSymbol) && !isCryptoSymbol(quoteSymbol);
+    if (!isCryptoSymbol(baseSymbol) && !fiatBase) {
       throw new KassaError(
         'rate_unavailable',
         `no rate for ${pair}: ${base} is not a payable currency`,
@@ -141,7 +142,7 @@ export class RateAggregator implements RateProvider {
       );
     }
     const rate: Rate = {
-      rate: formatRate(result.rate),
+      rate: formatDecimal(result.rate),
       source: result.source,
       fetchedAt: result.fetchedAt,
     };
@@ -245,7 +246,7 @@ export class RateAggregator implements RateProvider {
       .map((s) => ({ source: s.source.name, prices: s.prices, fetchedAt: s.fetchedAt as number }));
     try {
       const priced = pricePair(books, this.policy, base, quote, now);
-      if (formatRate(priced.rate) === '0') throw new Unpriceable('rate rounds to zero');
+      if (formatDecimal(priced.rate) === '0') throw new Unpriceable('rate rounds to zero');
       return priced;
     } catch (err) {
       if (err instanceof Unpriceable) return err;

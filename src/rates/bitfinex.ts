@@ -4,9 +4,9 @@
  * are read as source text so no float rounding enters. Bitfinex calls USDT
  * "UST", USDC "UDC" and TUSD "TSD".
  */
+import { parseRate } from '../domain/money.js';
 import { getText, joinUrl } from './http.js';
-import { parseRate } from './decimal.js';
-import { numericText, parseJsonExact, type JsonValue } from './exact-json.js';
+import { numericText, parseJsonExact, type JsonValue } from '../domain/exact-json.js';
 import {
   RateSourceError,
   type HttpSourceOptions,

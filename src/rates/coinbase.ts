@@ -4,9 +4,9 @@
  * including the fiat currencies exchanges rarely quote (UZS, KGS, AMD...).
  * Rates are strings.
  */
+import { parseRate } from '../domain/money.js';
 import { getText, joinUrl } from './http.js';
-import { parseRate } from './decimal.js';
-import { isObject, numericText, parseJsonExact, type JsonValue } from './exact-json.js';
+import { isJsonObject, numericText, parseJsonExact, type JsonValue } from '../domain/exact-json.js';
 import {
   RateSourceError,
   type HttpSourceOptions,
@@ -24,8 +24,8 @@ export function parseCoinbaseRates(body: string, currency: string): SourcePrice[
   } catch (err) {
     throw new RateSourceError(`malformed response: ${(err as Error).message}`);
   }
-  const data = isObject(doc) ? doc.data : undefined;
-  if (!isObject(data) || !isObject(data.rates)) {
+  const data = isJsonObject(doc) ? doc.data : undefined;
+  if (!isJsonObject(data) || !isJsonObject(data.rates)) {
     throw new RateSourceError('malformed response: no "data.rates"');
   }
   if (data.currency !== currency) {

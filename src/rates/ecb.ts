@@ -6,9 +6,8 @@
  * VND and AED, so it backs up, never replaces, a fuller fiat source.
  */
 import type { Clock } from '../app/ports/clock.js';
-import type { Decimal } from '../domain/money.js';
+import { type Decimal, ONE, divDecimal, parseRate } from '../domain/money.js';
 import { getText, joinUrl } from './http.js';
-import { ONE, div, parseRate } from './decimal.js';
 import {
   RateSourceError,
   type HttpSourceOptions,
@@ -44,9 +43,9 @@ export function parseEcbDaily(body: string, now: number, maxDataAgeMs: number): 
   }
   const usd = perEuro.get('USD');
   if (!usd) throw new RateSourceError('malformed response: no USD rate to cross through');
-  const prices: SourcePrice[] = [{ base: 'USD', quote: 'EUR', rate: div(ONE, usd) }];
+  const prices: SourcePrice[] = [{ base: 'USD', quote: 'EUR', rate: divDecimal(ONE, usd) }];
   for (const [code, rate] of perEuro) {
-    if (code !== 'USD') prices.push({ base: 'USD', quote: code, rate: div(rate, usd) });
+    if (code !== 'USD') prices.push({ base: 'USD', quote: code, rate: divDecimal(rate, usd) });
   }
   return prices;
 }

@@ -4,10 +4,10 @@
  * AZN, BYN, KZT, UAH, VND ...). Rates are JSON numbers, read as source text.
  * Updated once a day; a document older than the bound is refused.
  */
+import { parseRate } from '../domain/money.js';
 import type { Clock } from '../app/ports/clock.js';
 import { getText, joinUrl } from './http.js';
-import { parseRate } from './decimal.js';
-import { isObject, numericText, parseJsonExact, type JsonValue } from './exact-json.js';
+import { isJsonObject, numericText, parseJsonExact, type JsonValue } from '../domain/exact-json.js';
 import {
   RateSourceError,
   type HttpSourceOptions,
@@ -26,11 +26,11 @@ export function parseErApiLatest(body: string, now: number, maxDataAgeMs: number
   } catch (err) {
     throw new RateSourceError(`malformed response: ${(err as Error).message}`);
   }
-  if (!isObject(doc)) throw new RateSourceError('malformed response: not an object');
+  if (!isJsonObject(doc)) throw new RateSourceError('malformed response: not an object');
   if (doc.result !== 'success') {
     throw new RateSourceError(`ExchangeRate-API error: ${String(doc['error-type'] ?? doc.result)}`);
   }
-  if (doc.base_code !== 'USD' || !isObject(doc.rates)) {
+  if (doc.base_code !== 'USD' || !isJsonObject(doc.rates)) {
     throw new RateSourceError('malformed response: no USD "rates"');
   }
   const updated = Number(numericText(doc.time_last_update_unix));

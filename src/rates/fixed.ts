@@ -4,8 +4,8 @@
  * currency code (USDT_TRC20) or its market symbol (USDT); fiat references are
  * written USD/<fiat>. Numbers are kept exact whether written as strings or not.
  */
-import { parseRate } from './decimal.js';
-import { JsonNumber, isObject, numericText, parseJsonExact } from './exact-json.js';
+import { parseRate } from '../domain/money.js';
+import { JsonNumber, isJsonObject, numericText, parseJsonExact } from '../domain/exact-json.js';
 import type { RateSource, SourcePrice } from './source.js';
 import { marketSymbol } from './symbols.js';
 
@@ -19,7 +19,7 @@ export function parseFixedRates(json: string): SourcePrice[] {
   } catch (err) {
     throw new Error(`RATES_FIXED: ${(err as Error).message}`, { cause: err });
   }
-  if (!isObject(doc)) throw new Error('RATES_FIXED: must be a JSON object');
+  if (!isJsonObject(doc)) throw new Error('RATES_FIXED: must be a JSON object');
   const prices: SourcePrice[] = [];
   for (const [key, value] of Object.entries(doc)) {
     const m = KEY_RE.exec(key);

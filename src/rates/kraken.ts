@@ -3,10 +3,10 @@
  * strings; we take the last trade ("c"[0]). Kraken answers with its own pair
  * names (XXBTZUSD for XBTUSD), which we split back into symbols.
  */
+import { parseRate } from '../domain/money.js';
 import { getText, joinUrl } from './http.js';
-import { parseRate } from './decimal.js';
 import { isCryptoSymbol } from './symbols.js';
-import { isObject, numericText, parseJsonExact, type JsonValue } from './exact-json.js';
+import { isJsonObject, numericText, parseJsonExact, type JsonValue } from '../domain/exact-json.js';
 import {
   RateSourceError,
   type HttpSourceOptions,
@@ -65,17 +65,17 @@ export function parseKrakenTicker(body: string): SourcePrice[] {
   } catch (err) {
     throw new RateSourceError(`malformed response: ${(err as Error).message}`);
   }
-  if (!isObject(doc)) throw new RateSourceError('malformed response: not an object');
+  if (!isJsonObject(doc)) throw new RateSourceError('malformed response: not an object');
   const errors = doc.error;
   if (Array.isArray(errors) && errors.length > 0) {
     throw new RateSourceError(`Kraken error: ${errors.map((e) => String(e)).join('; ')}`);
   }
   const result = doc.result;
-  if (!isObject(result)) throw new RateSourceError('malformed response: no "result"');
+  if (!isJsonObject(result)) throw new RateSourceError('malformed response: no "result"');
   const prices: SourcePrice[] = [];
   for (const [key, ticker] of Object.entries(result)) {
     const pair = splitKrakenPair(key);
-    if (!pair || !isObject(ticker) || !Array.isArray(ticker.c)) continue;
+    if (!pair || !isJsonObject(ticker) || !Array.isArray(ticker.c)) continue;
     const text = numericText(ticker.c[0]);
     if (text === undefined) continue;
     try {

@@ -2,10 +2,17 @@
  * Pricing a pair from the sources' fresh prices: pure, no I/O, no clock.
  * Direct quotes win per source; otherwise a source's coin/USD price is crossed
  * with the fiat references' USD/fiat; then the candidates are combined by
- * median or first-in-order.
+ * median or first-in-order. Fiat in fiat crosses two USD/fiat references.
  */
-import type { Decimal } from '../domain/money.js';
-import { ONE, deviatesMoreThan, div, formatRate, median, mul } from './decimal.js';
+import {
+  type Decimal,
+  ONE,
+  deviatesMoreThan,
+  divDecimal,
+  formatDecimal,
+  median,
+  mulDecimal,
+} from '../domain/money.js';
 import { pairKey } from './source.js';
 import { isCryptoSymbol } from './symbols.js';
 
@@ -51,12 +58,22 @@ class Pricing {
 
   price(base: string, quote: string): Priced {
     if (base === quote) return { rate: ONE, source: 'identity', fetchedAt: this.now };
+    if (!isCryptoSymbol(base) && !isCryptoSymbol(quote)) {
+      // Fiat in fiat: both through the US-dollar references.
+      const a = this.usdTo(quote);
+      const b = this.usdTo(base);
+      return {
+        rate: divDecimal(a.rate, b.rate),
+        source: `${a.source}/${b.source}`,
+        fetchedAt: Math.min(a.fetchedAt, b.fetchedAt),
+      };
+    }
     if (isCryptoSymbol(quote)) {
       // Crypto priced in crypto: both legs through US dollars.
       const a = this.fiatPrice(base, 'USD');
       const b = this.fiatPrice(quote, 'USD');
       return {
-        rate: div(a.rate, b.rate),
+        rate: divDecimal(a.rate, b.rate),
         source: `${a.source}/${b.source}`,
         fetchedAt: Math.min(a.fetchedAt, b.fetchedAt),
       };
@@ -71,8 +88,8 @@ class Pricing {
     const market = this.marketPrice(symbol, 'USD');
     if (deviatesMoreThan(market.rate, peg, this.policy.pegMaxDeviationPercent)) {
       throw new Unpriceable(
-        `${symbol}/USD market price ${formatRate(market.rate)} is more than ` +
-          `${formatRate(this.policy.pegMaxDeviationPercent)}% off its peg ${formatRate(peg)}`,
+        `${symbol}/USD market price ${formatDecimal(market.rate)} is more than ` +
+          `${formatDecimal(this.policy.pegMaxDeviationPercent)}% off its peg ${formatDecimal(peg)}`,
       );
     }
     const pegged: Priced = {
@@ -133,7 +150,7 @@ class Pricing {
 
 function cross(coinUsd: Priced, usdFiat: Priced): Priced {
   return {
-    rate: mul(coinUsd.rate, usdFiat.rate),
+    rate: mulDecimal(coinUsd.rate, usdFiat.rate),
     source: `${coinUsd.source}*${usdFiat.source}`,
     fetchedAt: Math.min(coinUsd.fetchedAt, usdFiat.fetchedAt),
   };

@@ -92,6 +92,7 @@ export function collectionRepository(db: Kysely<Database>): CollectionStore {
           'p.invoice_id',
           'p.address',
           'p.amount',
+          'p.txid',
           'p.block_height',
           'p.confirmations',
           'q.currency',
@@ -128,6 +129,7 @@ export function collectionRepository(db: Kysely<Database>): CollectionStore {
         address: r.address,
         derivationIndex: r.derivation_index === null ? null : Number(r.derivation_index),
         amount: BigInt(r.amount),
+        txid: r.txid,
         blockHeight: Number(r.block_height),
         confirmed: Number(r.confirmations) >= Number(r.required_confirmations),
       }));

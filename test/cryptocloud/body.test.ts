@@ -1,13 +1,9 @@
 /** Reading CryptoCloud request bodies exactly: JSON numbers keep their text, PHP forms nest. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  JsonDecimal,
-  parseExactJson,
-  RawNumber,
-  stringifyExact,
-  unflattenForm,
-} from '../../src/http/cryptocloud/body.js';
+import { JsonNumber, stringifyExact } from '../../src/domain/exact-json.js';
+import { parseExactJson } from '../../src/http/body-safety.js';
+import { unflattenForm } from '../../src/http/cryptocloud/body.js';
 
 const decimalText = fc
   .tuple(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.integer({ min: 0, max: 18 }))
@@ -22,11 +18,11 @@ describe('exact JSON bodies', () => {
       fc.property(decimalText, fc.string(), (n, str) => {
         const text = `{"amount": ${n}, "note": ${JSON.stringify(str)}, "list": [${n}, {"x": -${n}}]}`;
         const body = parseExactJson(text) as {
-          amount: RawNumber;
+          amount: JsonNumber;
           note: string;
-          list: [RawNumber, { x: RawNumber }];
+          list: [JsonNumber, { x: JsonNumber }];
         };
-        expect(body.amount).toEqual(new RawNumber(n));
+        expect(body.amount).toEqual(new JsonNumber(n));
         expect(body.list[0].text).toBe(n);
         expect(body.list[1].x.text).toBe(`-${n}`);
         expect(body.note).toBe(str);
@@ -41,7 +37,7 @@ describe('exact JSON bodies', () => {
     expect(body).toEqual({
       order_id: '12"34',
       amount: '100.50',
-      n: new RawNumber('1e-5'),
+      n: new JsonNumber('1e-5'),
       ok: true,
       none: null,
     });
@@ -56,7 +52,7 @@ describe('exact JSON bodies', () => {
   it('writes exact decimals back as bare JSON numbers', () => {
     fc.assert(
       fc.property(decimalText, (n) => {
-        const out = stringifyExact({ amount: new JsonDecimal(n), label: n });
+        const out = stringifyExact({ amount: new JsonNumber(n), label: n });
         expect(out).toBe(`{"amount":${n},"label":${JSON.stringify(n)}}`);
       }),
     );

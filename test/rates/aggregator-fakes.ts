@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { KassaError } from '../../src/domain/errors.js';
 import { RateAggregator, type RateAggregatorOptions } from '../../src/rates/aggregator.js';
-import { parseRate } from '../../src/rates/decimal.js';
+import { parseRate } from '../../src/domain/money.js';
 import { RateSourceError, type RateSource, type SourcePrice } from '../../src/rates/source.js';
 
 export class FakeClock {

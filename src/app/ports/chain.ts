@@ -16,6 +16,14 @@ export interface ChainFamilyAdapter {
     currency: CryptoCurrency;
     network: NetworkName;
   }): string;
+  /** Addresses `from` .. `from + count - 1`, equal to deriveAddress for each; cheaper per address. */
+  deriveAddresses?(args: {
+    key: string;
+    from: number;
+    count: number;
+    currency: CryptoCurrency;
+    network: NetworkName;
+  }): string[];
   /** Wallet URI for the QR code: BIP21, EIP-681, or the plain address. */
   paymentUri(args: {
     currency: CryptoCurrency;
@@ -87,6 +95,8 @@ export interface WatchList {
   lookup(chain: string, address: string): WatchedAddress | undefined;
   /** Number of addresses watched on `chain`. */
   size(chain: string): number;
+  /** Every address watched on `chain` (for balance checks); absent where a watcher needs none. */
+  addresses?(chain: string): Iterable<WatchedAddress>;
   /** Loads addresses created since the last refresh (by any process). */
   refresh(): Promise<void>;
 }

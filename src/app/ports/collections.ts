@@ -9,6 +9,8 @@ export interface UncollectedPayment {
   readonly address: string;
   readonly derivationIndex: number | null;
   readonly amount: bigint;
+  /** The payment's transaction, to place it before or after a collect mined in the same block. */
+  readonly txid: string;
   readonly blockHeight: number;
   /** The payment has its quote's required confirmations. */
   readonly confirmed: boolean;
@@ -70,6 +72,8 @@ export interface ObservedCollect {
   readonly gasUsed: bigint;
   readonly gasPrice: bigint;
   readonly succeeded: boolean;
+  /** The hashes of the collect's block in order: a payment mined after the collect in that block stays. */
+  readonly blockTxids: readonly string[];
   readonly sweeps: readonly { treasury: string; deposit: string }[];
   readonly tokenTransfers: readonly { token: string; from: string; to: string; amount: bigint }[];
 }

@@ -78,7 +78,17 @@ export class EvmWatcher implements ChainWatcher {
         throw new Error(`${code}: invalid token contract address ${contract}`);
       tokens.set(contract.toLowerCase(), code);
     }
-    this.scan = { rpc, watchList: options.watchList, tokens };
+    this.scan = {
+      rpc,
+      watchList: options.watchList,
+      tokens,
+      balances: new Map(),
+      onBalanceError: (err, from, to) =>
+        this.log.warn(
+          { chain: ETH_CHAIN, from, to, err: (err as Error).message },
+          "the node no longer holds these blocks' balances: ETH sent by contracts in them is not detected",
+        ),
+    };
     this.pollMs = options.pollMs ?? 1000;
     this.batchBlocks = Math.max(1, options.batchBlocks ?? 100);
     this.keepBlocks = Math.max(this.batchBlocks + 1, options.keepBlocks ?? 256);

@@ -2,6 +2,7 @@
  * Client for the TRON full-node HTTP API: an own java-tron node or TronGrid
  * (API key in the TRON-PRO-API-KEY header). Only what the watcher needs.
  */
+import { parseJsonExact } from '../../domain/exact-json.js';
 import type { TronBlock, TronTransactionInfo } from './api-types.js';
 
 export interface TronApiOptions {
@@ -36,8 +37,11 @@ export class TronApiError extends Error {
   }
 }
 
-// int64 sun may exceed 2^53: keep TransferContract amounts exact by reading them as strings.
-const AMOUNT_FIELD = /("amount"\s*:\s*)(-?\d+)/g;
+/** int64 values (sun amounts) may exceed 2^53: an integer a double cannot hold stays its exact text. */
+function readTronNumber(text: string): number | string {
+  const n = Number(text);
+  return Number.isSafeInteger(n) || !/^-?\d+$/.test(text) ? n : text;
+}
 
 export class TronApi {
   private readonly baseUrl: string;
@@ -107,7 +111,7 @@ export class TronApi {
       throw new TronApiError(path, `HTTP ${res.status} ${text.slice(0, 200)}`, res.status);
     let json: unknown;
     try {
-      json = JSON.parse(text.replace(AMOUNT_FIELD, '$1"$2"'));
+      json = parseJsonExact(text, readTronNumber);
     } catch {
       throw new TronApiError(path, `invalid JSON: ${text.slice(0, 200)}`, res.status);
     }

@@ -1,5 +1,5 @@
 /** CoinsPaid's invoice-create body read into a use-case input; refusals name the field in its words. */
-import { fieldsOf, RawNumber } from '../provider-body.js';
+import { fieldsOf, JsonNumber } from '../provider-body.js';
 import { CoinsPaidError, cpsInvalid } from './errors.js';
 
 /** CoinsPaid's timer: 15 minutes from creation. */
@@ -75,7 +75,7 @@ export function parseCreate(body: unknown): CpsCreate {
   const currency = text(f, 'currency', true, 20)!.toUpperCase();
   const sender = text(f, 'sender_currency', false, 20)?.toUpperCase();
   const a = f.amount;
-  const amount = a instanceof RawNumber ? a.text : typeof a === 'string' ? a.trim() : undefined;
+  const amount = a instanceof JsonNumber ? a.text : typeof a === 'string' ? a.trim() : undefined;
   if (amount === undefined || amount === '')
     throw cpsInvalid(
       'amount',

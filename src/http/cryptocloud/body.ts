@@ -1,62 +1,9 @@
 /**
- * Request bodies as CryptoCloud clients send them: JSON whose numbers keep their
- * source text (an amount never passes through a float), or form fields with
- * PHP-style brackets (`add_fields[time_to_pay][hours]=1`, `uuids[]=...`).
- * Both build null-prototype objects and refuse prototype keys (body-safety).
+ * Form bodies as CryptoCloud clients send them, with PHP-style brackets
+ * (`add_fields[time_to_pay][hours]=1`, `uuids[]=...`), into null-prototype
+ * objects with prototype keys refused (body-safety, which also reads exact JSON).
  */
-import {
-  checkJsonDepth,
-  checkKey,
-  detach,
-  emptyTree,
-  MAX_BODY_DEPTH,
-  tooDeep,
-  type Tree,
-} from '../body-safety.js';
-
-/** A JSON number exactly as written in the request. */
-export class RawNumber {
-  constructor(readonly text: string) {}
-}
-
-const MARK = '\u0000n:';
-
-/** Rewrites every number token outside strings into a marked string, so JSON.parse cannot round it. */
-function markNumbers(src: string): string {
-  let out = '';
-  let i = 0;
-  while (i < src.length) {
-    const c = src[i]!;
-    if (c === '"') {
-      let j = i + 1;
-      while (j < src.length && src[j] !== '"') j += src[j] === '\\' ? 2 : 1;
-      out += src.slice(i, j + 1);
-      i = j + 1;
-    } else if (c === '-' || (c >= '0' && c <= '9')) {
-      let j = i + 1;
-      while (j < src.length && /[0-9.eE+-]/.test(src[j]!)) j++;
-      const token = src.slice(i, j);
-      if (!/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(token))
-        throw new SyntaxError(`invalid number ${token}`);
-      out += JSON.stringify(MARK + token);
-      i = j;
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return out;
-}
-
-const revive = (v: unknown): unknown =>
-  typeof v === 'string' && v.startsWith(MARK) ? new RawNumber(v.slice(MARK.length)) : v;
-
-/** JSON.parse that keeps numbers as RawNumber; an empty body is an empty object. */
-export function parseExactJson(text: string): unknown {
-  if (text.trim() === '') return emptyTree();
-  checkJsonDepth(text);
-  return detach(JSON.parse(markNumbers(text)), revive);
-}
+import { checkKey, emptyTree, MAX_BODY_DEPTH, tooDeep, type Tree } from '../body-safety.js';
 
 function setPath(root: Tree, path: string[], value: unknown): void {
   let node: Tree = root;
@@ -107,5 +54,3 @@ export function unflattenForm(fields: Record<string, unknown>): Record<string, u
   }
   return arrays(root) as Record<string, unknown>;
 }
-
-export { JsonDecimal, stringifyExact } from '../../domain/exact-json.js';

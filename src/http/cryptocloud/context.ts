@@ -4,7 +4,7 @@ import type { AppContext } from '../../app/context.js';
 import type { InvoiceMailScheduler } from '../../app/invoice-mail.js';
 import type { StaticWallets } from '../../app/static-wallets.js';
 import type { Project } from '../../domain/project.js';
-import { stringifyExact } from './body.js';
+import { stringifyExact } from '../../domain/exact-json.js';
 import { UsdPricer, type FormatContext } from './format.js';
 import { asBody, type Body } from './schemas.js';
 

@@ -7,28 +7,18 @@ import type { AppContext } from '../../app/context.js';
 import type { InvoiceView } from '../../app/invoice-view.js';
 import { shownCurrency } from '../../app/preselect-currency.js';
 import { projectNumber } from '../../app/project-number.js';
-import { decimalNumber, JsonDecimal } from '../../domain/exact-json.js';
+import { ccTime } from '../../app/provider-invoices/cryptocloud.js';
+import { UsdValues } from '../../app/usd-value.js';
+import { decimalNumber, JsonNumber } from '../../domain/exact-json.js';
 import { cryptoCloudStatus } from '../../domain/status-vocabulary.js';
 import { cryptoCurrency, type CryptoCurrency } from '../../domain/currencies.js';
-import {
-  formatDecimal,
-  formatUnits,
-  parseExact,
-  unitsToPrice,
-  type Decimal,
-} from '../../domain/money.js';
+import { formatDecimal, type Decimal } from '../../domain/money.js';
 import type { Project } from '../../domain/project.js';
-
-/** "2023-01-01 12:00:00.000000", UTC, as CryptoCloud writes times. */
-export function ccTime(iso: string | null): string | null {
-  if (iso === null) return null;
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${iso.slice(20, 23)}000`;
-}
 
 /** A JSON number from exact decimal text; always with a point, as CryptoCloud's floats print. */
 export const num = decimalNumber;
 
-const ZERO = new JsonDecimal('0.0');
+const ZERO = new JsonNumber('0.0');
 
 export function ccProject(p: Project | undefined, shopId: string) {
   return {
@@ -102,62 +92,26 @@ export function ccWalletCurrency(publicUrl: string, c: CryptoCurrency, enabled: 
   };
 }
 
-/** USD values for display, from the rate source; null when no fresh rate exists. Cached per request. */
+/** USD values for display as CryptoCloud numbers; null when no fresh rate exists. Per request. */
 export class UsdPricer {
-  private readonly cache = new Map<string, Promise<Decimal | null>>();
+  private readonly values: UsdValues;
 
-  constructor(private readonly ctx: AppContext) {}
-
-  /** Price of one `code` in USD (crypto), or of one USD in `code` (fiat). */
-  private rate(base: string, quote: string): Promise<Decimal | null> {
-    const key = `${base}/${quote}`;
-    let r = this.cache.get(key);
-    if (!r) {
-      r = this.ctx.rates.rate(base, quote).then(
-        (x) => parseExact(x.rate),
-        () => null,
-      );
-      this.cache.set(key, r);
-    }
-    return r;
+  constructor(ctx: AppContext) {
+    this.values = new UsdValues(ctx.rates);
   }
 
   /** A price in `currency` (fiat, or crypto for static-wallet payments) in USD, to the nearest cent. */
-  async price(amount: string, currency: string): Promise<JsonDecimal | null> {
-    if (currency === 'USD') return num(amount);
-    const c = cryptoCurrency(currency);
-    if (c) return this.crypto(priceUnits(amount, c), c);
-    // Rates price coins, not fiat pairs: USD per `currency` is crossed through a coin priced in both.
-    for (const bridge of BRIDGE_COINS) {
-      const [inUsd, inFiat] = await Promise.all([
-        this.rate(bridge, 'USD'),
-        this.rate(bridge, currency),
-      ]);
-      if (!inUsd || !inFiat || inFiat.units === 0n) continue;
-      const a = parseExact(amount);
-      const n = a.units * inUsd.units * 10n ** BigInt(2 + inFiat.scale);
-      const d = 10n ** BigInt(a.scale + inUsd.scale) * inFiat.units;
-      return num(formatUnits((2n * n + d) / (2n * d), 2));
-    }
-    return null;
+  async price(amount: string, currency: string): Promise<JsonNumber | null> {
+    return shown(await this.values.ofPrice(amount, currency));
   }
 
   /** Smallest units of crypto `c` in USD, to the cent. */
-  async crypto(units: bigint, c: CryptoCurrency): Promise<JsonDecimal | null> {
-    if (units === 0n) return ZERO;
-    const r = await this.rate(c.code, 'USD');
-    return r ? num(formatDecimal(unitsToPrice(units, c.decimals, r, 2))) : null;
+  async crypto(units: bigint, c: CryptoCurrency): Promise<JsonNumber | null> {
+    return shown(await this.values.ofUnits(units, c));
   }
 }
 
-const BRIDGE_COINS = ['BTC', 'ETH', 'USDT_TRC20'];
-
-function priceUnits(amount: string, c: CryptoCurrency): bigint {
-  const d = parseExact(amount);
-  return d.scale <= c.decimals
-    ? d.units * 10n ** BigInt(c.decimals - d.scale)
-    : d.units / 10n ** BigInt(d.scale - c.decimals);
-}
+const shown = (d: Decimal | null) => (d ? num(formatDecimal(d)) : null);
 
 /** CryptoCloud's `invoice_status`: "success" once paid (what CMS modules check), else the state. */
 function invoiceStatus(status: string): string {

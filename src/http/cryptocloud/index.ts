@@ -9,7 +9,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Face } from '../face.js';
 import { tokenAuth } from './auth.js';
 import { balanceRoutes } from './balance.js';
-import { parseExactJson, unflattenForm } from './body.js';
+import { parseExactJson } from '../body-safety.js';
+import { unflattenForm } from './body.js';
 import type { CryptoCloudServices } from './context.js';
 import { createRoutes } from './create.js';
 import { cryptoCloudErrorHandler, errorBody } from './errors.js';
@@ -75,6 +76,3 @@ export function cryptoCloudFace(services: CryptoCloudServices = {}): Face {
     });
   };
 }
-
-/** The face without static wallets or e-mail, for runtimes that do not wire those services. */
-export const cryptocloudFace: Face = cryptoCloudFace();

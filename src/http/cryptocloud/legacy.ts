@@ -11,7 +11,7 @@ import { preselectCurrency } from '../../app/preselect-currency.js';
 import { cryptoCurrency } from '../../domain/currencies.js';
 import { cryptoCloudStatus } from '../../domain/status-vocabulary.js';
 import { KassaError } from '../../domain/errors.js';
-import { stringifyExact } from './body.js';
+import { stringifyExact } from '../../domain/exact-json.js';
 import { bodyOf, formatContext, type RouteDeps } from './context.js';
 import { createFromRequest } from './create.js';
 import { ccInvalid } from './errors.js';

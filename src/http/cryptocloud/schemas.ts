@@ -5,8 +5,10 @@
  */
 import { cryptoCurrency, fiatCurrency } from '../../domain/currencies.js';
 import type { Locale } from '../../domain/invoice.js';
+import { formatDecimal, parseNumberText } from '../../domain/money.js';
 import type { MailPeriod } from '../../app/ports/mail.js';
-import { parseExactJson, RawNumber } from './body.js';
+import { parseExactJson } from '../body-safety.js';
+import { JsonNumber } from '../../domain/exact-json.js';
 import { KassaError } from '../../domain/errors.js';
 import { ccInvalid } from './errors.js';
 
@@ -18,7 +20,7 @@ export const DEFAULT_LIST_LIMIT = 10;
 
 export function asBody(v: unknown): Body {
   if (v === undefined || v === null) return {};
-  if (typeof v !== 'object' || Array.isArray(v) || v instanceof RawNumber)
+  if (typeof v !== 'object' || Array.isArray(v) || v instanceof JsonNumber)
     throw ccInvalid('body', 'body must be an object');
   return v as Body;
 }
@@ -27,7 +29,7 @@ export function asBody(v: unknown): Body {
 export function optString(body: Body, field: string, max = 255): string | undefined {
   const v = body[field];
   if (v === undefined || v === null || v === '') return undefined;
-  const s = v instanceof RawNumber ? v.text : typeof v === 'string' ? v.trim() : undefined;
+  const s = v instanceof JsonNumber ? v.text : typeof v === 'string' ? v.trim() : undefined;
   if (s === undefined) throw ccInvalid(field, `${field} must be a string`);
   if (s === '') return undefined;
   if (s.length > max) throw ccInvalid(field, `${field} is longer than ${max} characters`);
@@ -42,29 +44,18 @@ export function reqString(body: Body, field: string, max = 255): string {
 
 /** Scientific notation (Python prints 1e-05) written out as a plain decimal, exactly. */
 function plainDecimal(text: string): string | null {
-  const m = /^(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
-  if (!m) return null;
-  const int = m[1]!;
-  const frac = m[2] ?? '';
-  const exp = Number(m[3] ?? '0');
-  if (Math.abs(exp) > 40) return null;
-  let digits = int + frac;
-  let point = int.length + exp;
-  if (point <= 0) {
-    digits = '0'.repeat(1 - point) + digits;
-    point = 1;
+  try {
+    return formatDecimal(parseNumberText(text));
+  } catch {
+    return null;
   }
-  if (point > digits.length) digits += '0'.repeat(point - digits.length);
-  const i = digits.slice(0, point).replace(/^0+(?=\d)/, '');
-  const f = digits.slice(point).replace(/0+$/, '');
-  return f ? `${i}.${f}` : i;
 }
 
 /** An amount given as a JSON number or a string, as exact decimal text. */
 export function reqAmount(body: Body, field = 'amount'): string {
   const v = body[field];
   if (v === undefined || v === null || v === '') throw ccInvalid(field, `${field} is required`);
-  const text = v instanceof RawNumber ? v.text : typeof v === 'string' ? v.trim() : null;
+  const text = v instanceof JsonNumber ? v.text : typeof v === 'string' ? v.trim() : null;
   if (text === null) throw ccInvalid(field, `${field} must be a number`);
   if (text.startsWith('-')) throw ccInvalid(field, `${field} must be greater than zero`);
   const plain = plainDecimal(text);
@@ -76,7 +67,7 @@ export function reqAmount(body: Body, field = 'amount'): string {
 export function optInt(body: Body, field: string, min: number, max: number): number | undefined {
   const v = body[field];
   if (v === undefined || v === null || v === '') return undefined;
-  const text = v instanceof RawNumber ? v.text : typeof v === 'string' ? v.trim() : '';
+  const text = v instanceof JsonNumber ? v.text : typeof v === 'string' ? v.trim() : '';
   if (!/^\d{1,9}$/.test(text)) throw ccInvalid(field, `${field} must be a whole number`);
   const n = Number(text);
   if (n < min || n > max) throw ccInvalid(field, `${field} must be between ${min} and ${max}`);
@@ -100,7 +91,7 @@ function addFields(body: Body): Body {
       throw ccInvalid('add_fields', 'add_fields must be an object');
     }
   }
-  if (typeof v !== 'object' || Array.isArray(v) || v instanceof RawNumber)
+  if (typeof v !== 'object' || Array.isArray(v) || v instanceof JsonNumber)
     throw ccInvalid('add_fields', 'add_fields must be an object');
   return v as Body;
 }

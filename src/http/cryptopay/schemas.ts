@@ -1,6 +1,6 @@
 /** Cryptopay request bodies read into use-case inputs; every refusal names its field. */
 import { CRYPTO_CURRENCIES, cryptoCurrency } from '../../domain/currencies.js';
-import { fieldsOf, RawNumber } from '../provider-body.js';
+import { fieldsOf, JsonNumber } from '../provider-body.js';
 import { cpInvalid, CryptopayError } from './errors.js';
 
 /** Cryptopay's network names, and Kassa's own network codes, to Kassa networks. */
@@ -39,7 +39,7 @@ function optString(f: Record<string, unknown>, name: string, max = 255): string 
 
 function amountText(f: Record<string, unknown>, name: string): string {
   const v = f[name];
-  if (v instanceof RawNumber) return v.text;
+  if (v instanceof JsonNumber) return v.text;
   if (typeof v === 'string' && v.trim() !== '') return v.trim();
   throw cpInvalid(
     name,
@@ -121,7 +121,7 @@ export function parseCreate(body: unknown): CpCreate {
   const md = f.metadata;
   if (md !== undefined && md !== null) {
     const m = fieldsOf(md);
-    if (!m || md instanceof RawNumber) throw cpInvalid('metadata', 'must be an object of strings');
+    if (!m || md instanceof JsonNumber) throw cpInvalid('metadata', 'must be an object of strings');
     metadata = {};
     for (const [k, v] of Object.entries(m)) {
       if (typeof v !== 'string') throw cpInvalid(`metadata.${k}`, 'must be a string');

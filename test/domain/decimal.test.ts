@@ -1,16 +1,16 @@
 /** Exact rate arithmetic and exact JSON numbers. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDecimal } from '../../src/domain/money.js';
 import {
   deviatesMoreThan,
-  div,
-  formatRate,
+  divDecimal as div,
+  formatDecimal,
+  formatDecimal as formatRate,
   median,
-  mul,
+  mulDecimal as mul,
   parseRate,
-} from '../../src/rates/decimal.js';
-import { JsonNumber, parseJsonExact } from '../../src/rates/exact-json.js';
+} from '../../src/domain/money.js';
+import { JsonNumber, parseJsonExact } from '../../src/domain/exact-json.js';
 
 const text = (s: string) => formatDecimal(parseRate(s));
 
