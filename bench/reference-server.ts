@@ -84,4 +84,6 @@ app.post<{ Body: { amount: string } }>('/api/v1/invoices', async (req, reply) =>
   reply.status(201).send(create(String(req.body.amount))),
 );
 app.get('/healthz', async () => ({ status: 'ok' }));
-await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+console.log(
+  `listening on ${await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' })}`,
+);

@@ -47,9 +47,12 @@ import { createMetrics, registerWalletGapMetrics } from './metrics.js';
 import { startMetricsServer } from './http/metrics-route.js';
 import { Dispatcher } from './callbacks/dispatcher.js';
 import { eventRouting } from './callbacks/routing.js';
-import { WebhookService } from './callbacks/service.js';
-import { webhookRoutes } from './http/api-v1/webhooks.js';
-import { collectionRoutes } from './http/api-v1/collections.js';
+import { WebhookService } from './app/webhooks.js';
+import { assertCallbackUrlAllowed } from './callbacks/url-guard.js';
+import { webhookRepository } from './store/webhook-repository.js';
+import { apiV1 } from './http/api-v1/index.js';
+import { webhookFamily } from './http/api-v1/webhooks.js';
+import { collectionFamily } from './http/api-v1/collections.js';
 import { buildForwarders, registerCollectionMetrics, type Forwarders } from './forwarders.js';
 import { DeliveriesRepository } from './store/deliveries-repository.js';
 import type { ChainWatcher } from './app/ports/chain.js';
@@ -168,10 +171,10 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       : config;
   const rates = overrides.rates ?? createRateProvider(rateConfig, { clock });
   const changes = new InvoiceChanges();
+  const deliveries = new DeliveriesRepository(store.db, store.engine);
   const dispatcher = config.KASSA_ROLES.includes('dispatch')
     ? new Dispatcher({
-        db: store.db,
-        engine: store.engine,
+        queue: deliveries,
         logger: logger.child({ component: 'callbacks' }),
         allowPrivate: config.ALLOW_PRIVATE_CALLBACKS,
         ...(config.CALLBACK_RETRY_SECONDS && { retrySchedule: config.CALLBACK_RETRY_SECONDS }),
@@ -242,13 +245,13 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   mail.start();
   dispatcher?.start();
   const webhooks = new WebhookService({
-    db: store.db,
-    allowPrivate: config.ALLOW_PRIVATE_CALLBACKS,
+    store: webhookRepository(store.db),
+    queue: deliveries,
+    checkUrl: (url) => assertCallbackUrlAllowed(url, config.ALLOW_PRIVATE_CALLBACKS),
     clock,
     publicUrl: config.PUBLIC_URL,
     onQueued: () => dispatcher?.wake(),
   });
-  const deliveries = new DeliveriesRepository(store.db, store.engine);
   const access = accessRepository(store.db);
 
   const watchers: ChainWatcher[] = config.KASSA_ROLES.includes('watch')
@@ -283,41 +286,46 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   await overrides.beforeListen?.({ ctx, config, access });
   if (config.KASSA_ROLES.includes('api')) {
     const signingKey = loadSigningKey(config);
-    app = await buildServer(ctx, {
-      logger,
-      ...(config.METRICS_PORT === undefined ? { metrics } : {}),
-      ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
-      trustProxy: config.TRUST_PROXY,
-      blockNotify: (chain) => {
-        const w = watchers.find((x) => x.chain === chain);
-        w?.notifyBlock?.();
-        return w !== undefined;
-      },
-      extraRoutes: [
-        (a) => webhookRoutes(a, { webhooks }),
-        (a) => collectionRoutes(a, { collections: forwarders.collections }),
-      ],
-      readinessDetails: async () => ({
-        ...(rates instanceof RateAggregator ? { rates: ratesReady(rates) } : {}),
-        watchers: watchers.map((w) => w.health()),
-      }),
-      faces: [
-        cryptoCloudFace({ staticWallets, mail }),
-        payFace,
-        dashboardFace({
-          access,
-          queries: dashboardQueries(store.db),
-          webhooks,
-          health: () => ({
-            watchers: watchers.map((w) => w.health()),
-            rates: rates instanceof RateAggregator ? ratesReady(rates).sources : [],
-          }),
+    app = await buildServer(
+      { ctx, changes, config },
+      {
+        logger,
+        ...(config.METRICS_PORT === undefined ? { metrics } : {}),
+        ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
+        trustProxy: config.TRUST_PROXY,
+        blockNotify: (chain) => {
+          const w = watchers.find((x) => x.chain === chain);
+          w?.notifyBlock?.();
+          return w !== undefined;
+        },
+        readinessDetails: async () => ({
+          ...(rates instanceof RateAggregator ? { rates: ratesReady(rates) } : {}),
+          watchers: watchers.map((w) => w.health()),
         }),
-        cryptopayFace(signingKey),
-        coinsPaidFace(signingKey),
-      ].map((face) => (a: FastifyInstance) => face(a, { ctx, changes, config })),
-      ...(config.KASSA_ADMIN_TOKEN ? { adminToken: config.KASSA_ADMIN_TOKEN } : {}),
-    });
+        faces: [
+          apiV1({
+            ...(config.KASSA_ADMIN_TOKEN ? { adminToken: config.KASSA_ADMIN_TOKEN } : {}),
+            families: [
+              webhookFamily({ webhooks }),
+              collectionFamily({ collections: forwarders.collections }),
+            ],
+          }),
+          cryptoCloudFace({ staticWallets, mail }),
+          payFace,
+          dashboardFace({
+            access,
+            queries: dashboardQueries(store.db),
+            webhooks,
+            health: () => ({
+              watchers: watchers.map((w) => w.health()),
+              rates: rates instanceof RateAggregator ? ratesReady(rates).sources : [],
+            }),
+          }),
+          cryptopayFace(signingKey),
+          coinsPaidFace(signingKey),
+        ],
+      },
+    );
     url = await app.listen({ port: config.PORT, host: config.HOST });
   }
   const metricsServer =

@@ -74,6 +74,3 @@ export function cryptoCloudFace(services: CryptoCloudServices = {}): Face {
     });
   };
 }
-
-/** The face without static wallets or e-mail, for runtimes that do not wire those services. */
-export const cryptocloudFace: Face = cryptoCloudFace();
