@@ -63,6 +63,7 @@ export const PROJECT_OF: Readonly<Record<string, ProjectOf>> = {
   'GET /api/v1/deliveries/:id': { delivery: 'id' },
   'POST /api/v1/deliveries/:id/redeliver': { delivery: 'id' },
   'GET /api/v1/collections': 'account',
+  'GET /api/v1/collections/unexpected': 'account',
   'POST /api/v1/collections/transaction': 'account',
 };
 
