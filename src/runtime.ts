@@ -179,7 +179,9 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       })
     : null;
   let countGapWarning: ((w: WalletGapWarning) => void) | null = null;
-  const appStore = invoiceStore(store, eventRouting);
+  const appStore = invoiceStore(store, eventRouting, {
+    onDeliveriesQueued: () => dispatcher?.wake(),
+  });
   const addressPool = new AddressPool(appStore, (err) =>
     logger.error({ err }, 'deriving addresses ahead failed'),
   );
@@ -207,10 +209,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
         ...tronTokenContracts(config.TRON_TOKEN_CONTRACTS),
       },
     },
-    onInvoiceChanged: (id) => {
-      changes.notify(id);
-      dispatcher?.wake();
-    },
+    onInvoiceChanged: (id) => changes.notify(id),
     walletReady: (chain, key) => forwarders.check.ensureReady(chain, key),
     onWalletGap: (w) => {
       countGapWarning?.(w);

@@ -27,6 +27,8 @@ const CONFIRMATION_CAP = 1000;
 interface PaymentChange {
   readonly payment: Payment;
   readonly patch: Parameters<UnitOfWork['payments']['update']>[1];
+  /** What the payment must still hold for the change to apply. */
+  readonly expected: Parameters<UnitOfWork['payments']['update']>[3];
   readonly events: readonly PendingEvent[];
 }
 
@@ -64,7 +66,13 @@ export class PaymentRecorder implements PaymentLedger {
           dropped: false,
           ...(t.blockHeight === null ? { confirmations: 0 } : {}),
         };
-        await uow.payments.update(existing.id, patch, now);
+        const expected = {
+          blockHash: existing.blockHash,
+          blockHeight: existing.blockHeight,
+          dropped: existing.dropped,
+        };
+        // Another process recorded this change first: it also told of it.
+        if (!(await uow.payments.update(existing.id, patch, now, expected))) return null;
         if (existing.dropped)
           pending.push({ type: 'payment.seen', payment: { ...existing, ...patch } });
         await settle(this.ctx, uow, existing.invoiceId, pending);
@@ -107,6 +115,7 @@ export class PaymentRecorder implements PaymentLedger {
         return {
           payment: p,
           patch: { confirmations },
+          expected: { confirmations: p.confirmations, blockHeight: p.blockHeight },
           events:
             p.confirmations < req && confirmations >= req
               ? [{ type: 'payment.confirmed', payment: { ...p, confirmations } }]
@@ -122,6 +131,7 @@ export class PaymentRecorder implements PaymentLedger {
       (await uow.payments.minedFrom(chain, fromHeight)).map((p): PaymentChange => ({
         payment: p,
         patch,
+        expected: { blockHash: p.blockHash, blockHeight: p.blockHeight },
         events: [{ type: 'payment.unconfirmed', payment: { ...p, ...patch } }],
       })),
     );
@@ -135,6 +145,7 @@ export class PaymentRecorder implements PaymentLedger {
         .map((p): PaymentChange => ({
           payment: p,
           patch: { dropped: true },
+          expected: { dropped: false, blockHeight: null },
           events: [{ type: 'payment.dropped', payment: { ...p, dropped: true } }],
         })),
     );
@@ -150,8 +161,9 @@ export class PaymentRecorder implements PaymentLedger {
     const now = this.ctx.clock.now();
     const changed = await this.ctx.store.transaction(async (uow) => {
       const byInvoice = new Map<string, PendingEvent[]>();
-      for (const { payment, patch, events } of await changes(uow)) {
-        await uow.payments.update(payment.id, patch, now);
+      for (const { payment, patch, expected, events } of await changes(uow)) {
+        // Another process made this change first: it also told of it.
+        if (!(await uow.payments.update(payment.id, patch, now, expected))) continue;
         byInvoice.set(payment.invoiceId, [...(byInvoice.get(payment.invoiceId) ?? []), ...events]);
       }
       for (const [invoiceId, events] of byInvoice) await settle(this.ctx, uow, invoiceId, events);

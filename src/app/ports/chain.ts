@@ -16,6 +16,14 @@ export interface ChainFamilyAdapter {
     currency: CryptoCurrency;
     network: NetworkName;
   }): string;
+  /** Addresses `from` .. `from + count - 1`, equal to deriveAddress for each; cheaper per address. */
+  deriveAddresses?(args: {
+    key: string;
+    from: number;
+    count: number;
+    currency: CryptoCurrency;
+    network: NetworkName;
+  }): string[];
   /** Wallet URI for the QR code: BIP21, EIP-681, or the plain address. */
   paymentUri(args: {
     currency: CryptoCurrency;

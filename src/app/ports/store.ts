@@ -115,13 +115,18 @@ export interface UnitOfWork {
     insertIfNew(p: Payment): Promise<boolean>;
     byKey(chain: string, txid: string, index: number): Promise<Payment | undefined>;
     forInvoice(invoiceId: string): Promise<Payment[]>;
+    /**
+     * Applies `patch` if the row still holds `expected`; returns whether it did. Two processes
+     * acting on the same payment then change it (and tell of it) once.
+     */
     update(
       id: string,
       patch: Partial<
         Pick<Payment, 'blockHash' | 'blockHeight' | 'confirmations' | 'dropped' | 'rbf'>
       >,
       at: number,
-    ): Promise<void>;
+      expected?: Partial<Pick<Payment, 'blockHash' | 'blockHeight' | 'confirmations' | 'dropped'>>,
+    ): Promise<boolean>;
     /** Mined, not dropped payments on `chain` whose confirmations may still matter. */
     mined(chain: string, maxConfirmations: number): Promise<Payment[]>;
     minedFrom(chain: string, fromHeight: number): Promise<Payment[]>;
