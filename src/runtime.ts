@@ -249,9 +249,15 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   const access = accessRepository(store.db);
 
   const watchers: ChainWatcher[] = config.KASSA_ROLES.includes('watch')
-    ? (await buildWatchers(config, { store, ledger, watchList, logger })).map(
-        (w) => new LeaderElectedWatcher(w, config.DATABASE_URL, logger),
-      )
+    ? (
+        await buildWatchers(config, {
+          store,
+          ledger,
+          watchList,
+          logger,
+          unexpected: forwarders.collections,
+        })
+      ).map((w) => new LeaderElectedWatcher(w, config.DATABASE_URL, logger))
     : [];
   if (forwarders.tracker && config.KASSA_ROLES.includes('watch')) {
     watchers.push(new LeaderElectedWatcher(forwarders.tracker, config.DATABASE_URL, logger));

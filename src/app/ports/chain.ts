@@ -90,6 +90,13 @@ export interface WatchedAddress {
   readonly address: string;
 }
 
+/** Wrong coins: a transfer to a watched address in another currency than its quote's. */
+export interface UnexpectedTransfers {
+  recordUnexpected(t: ObservedTransfer, watched: WatchedAddress): Promise<void>;
+  /** Blocks at `fromHeight` and above are read again after a reorg. */
+  unexpectedDisconnected(chain: string, fromHeight: number): Promise<void>;
+}
+
 /** In-memory index of every address still watched: one set lookup per output. */
 export interface WatchList {
   lookup(chain: string, address: string): WatchedAddress | undefined;
