@@ -18,7 +18,7 @@ await store.close();
 
 const db = new SQLite(file);
 db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
+db.pragma(`synchronous = ${process.env.REF_SYNC ?? 'FULL'}`);
 db.pragma('busy_timeout = 5000');
 db.pragma('foreign_keys = ON');
 const now0 = Date.now();

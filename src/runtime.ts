@@ -185,7 +185,9 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       })
     : null;
   let countGapWarning: ((w: WalletGapWarning) => void) | null = null;
-  const appStore = invoiceStore(store, eventRouting);
+  const appStore = invoiceStore(store, eventRouting, {
+    onDeliveriesQueued: () => dispatcher?.wake(),
+  });
   const addressPool = new AddressPool(appStore, (err) =>
     logger.error({ err }, 'deriving addresses ahead failed'),
   );
@@ -213,10 +215,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
         ...tronTokenContracts(config.TRON_TOKEN_CONTRACTS),
       },
     },
-    onInvoiceChanged: (id) => {
-      changes.notify(id);
-      dispatcher?.wake();
-    },
+    onInvoiceChanged: (id) => changes.notify(id),
     walletReady: (chain, key) => forwarders.check.ensureReady(chain, key),
     onWalletGap: (w) => {
       countGapWarning?.(w);
@@ -257,9 +256,15 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   const access = accessRepository(store.db);
 
   const watchers: ChainWatcher[] = config.KASSA_ROLES.includes('watch')
-    ? (await buildWatchers(config, { store, ledger, watchList, logger })).map(
-        (w) => new LeaderElectedWatcher(w, config.DATABASE_URL, logger),
-      )
+    ? (
+        await buildWatchers(config, {
+          store,
+          ledger,
+          watchList,
+          logger,
+          unexpected: forwarders.collections,
+        })
+      ).map((w) => new LeaderElectedWatcher(w, config.DATABASE_URL, logger))
     : [];
   if (forwarders.tracker && config.KASSA_ROLES.includes('watch')) {
     watchers.push(new LeaderElectedWatcher(forwarders.tracker, config.DATABASE_URL, logger));

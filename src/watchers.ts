@@ -3,7 +3,13 @@
  * exactly one process at a time (leader election with failover).
  */
 import type { Logger } from 'pino';
-import type { ChainWatcher, PaymentLedger, WatchList, WatcherHealth } from './app/ports/chain.js';
+import type {
+  ChainWatcher,
+  PaymentLedger,
+  UnexpectedTransfers,
+  WatchList,
+  WatcherHealth,
+} from './app/ports/chain.js';
 import { evmTokenContracts } from './chains/evm/token-contracts.js';
 import { UtxoRpc, UtxoWatcher } from './chains/utxo/index.js';
 import type { Config } from './config.js';
@@ -31,7 +37,14 @@ export function tronTokenContracts(overrides: string | undefined): Record<string
 /** EVM and TRON watcher code (viem among it) is imported only when its node is configured. */
 export async function buildWatchers(
   config: Config,
-  deps: { store: Store; ledger: PaymentLedger; watchList: WatchList; logger: Logger },
+  deps: {
+    store: Store;
+    ledger: PaymentLedger;
+    watchList: WatchList;
+    logger: Logger;
+    /** Where the ETH watcher reports a wrong coin at a deposit address. */
+    unexpected?: UnexpectedTransfers;
+  },
 ): Promise<ChainWatcher[]> {
   const cursor = chainCursorStore(deps.store.db);
   const common = {
@@ -75,6 +88,7 @@ export async function buildWatchers(
         rpc: new EvmRpc({ url: config.ETH_RPC_URL }),
         chainId: config.ETH_CHAIN_ID,
         tokens: evmTokenContracts(config.ETH_CHAIN_ID, config.ETH_TOKEN_CONTRACTS),
+        ...(deps.unexpected ? { unexpected: deps.unexpected } : {}),
         logger: deps.logger.child({ chain: 'ETH' }),
       }),
     );

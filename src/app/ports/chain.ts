@@ -16,6 +16,14 @@ export interface ChainFamilyAdapter {
     currency: CryptoCurrency;
     network: NetworkName;
   }): string;
+  /** Addresses `from` .. `from + count - 1`, equal to deriveAddress for each; cheaper per address. */
+  deriveAddresses?(args: {
+    key: string;
+    from: number;
+    count: number;
+    currency: CryptoCurrency;
+    network: NetworkName;
+  }): string[];
   /** Wallet URI for the QR code: BIP21, EIP-681, or the plain address. */
   paymentUri(args: {
     currency: CryptoCurrency;
@@ -80,6 +88,13 @@ export interface WatchedAddress {
   readonly invoiceId: string;
   readonly currency: string;
   readonly address: string;
+}
+
+/** Wrong coins: a transfer to a watched address in another currency than its quote's. */
+export interface UnexpectedTransfers {
+  recordUnexpected(t: ObservedTransfer, watched: WatchedAddress): Promise<void>;
+  /** Blocks at `fromHeight` and above are read again after a reorg. */
+  unexpectedDisconnected(chain: string, fromHeight: number): Promise<void>;
 }
 
 /** In-memory index of every address still watched: one set lookup per output. */
