@@ -306,6 +306,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
         faces: [
           apiV1({
             ...(config.KASSA_ADMIN_TOKEN ? { adminToken: config.KASSA_ADMIN_TOKEN } : {}),
+            deliveryProject: (accountId, id) => webhooks.deliveryProject(accountId, id),
             families: [
               webhookFamily({ webhooks }),
               collectionFamily({ collections: forwarders.collections }),

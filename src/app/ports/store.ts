@@ -11,7 +11,13 @@ export interface ApiKeyRecord {
   readonly label: string | null;
   readonly createdAt: number;
   readonly revokedAt: number | null;
+  /** What the key may do: everything, or only read. */
+  readonly access: ApiKeyAccess;
+  /** Null: every project of the account; otherwise only this one. */
+  readonly projectId: string | null;
 }
+
+export type ApiKeyAccess = 'full' | 'read';
 
 export interface InvoiceFilter {
   readonly accountId: string;
