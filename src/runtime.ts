@@ -104,6 +104,8 @@ export interface KassaOverrides {
   readonly onStatement?: (sql: string) => void;
   /** Runs after migrations and wiring, before the port opens: a client that sees /healthz answer finds its result in place. */
   readonly beforeListen?: (kassa: KassaCore) => Promise<void>;
+  /** How often the background loops look for due work; tests with a moved clock look sooner. */
+  readonly loopIntervalsMs?: { readonly recheck?: number; readonly mail?: number };
 }
 
 /** What set-up before listening needs: the use cases' context, the configuration and dashboard users. */
@@ -225,7 +227,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   await staticWallets.load();
   const watchList = new StaticAwareWatchList(ctx.store, clock, staticWallets);
   const ledger = new PaymentRecorder(ctx, watchList, staticWallets);
-  const recheck = new RecheckScheduler(ctx, 1000, (err) =>
+  const recheck = new RecheckScheduler(ctx, overrides.loopIntervalsMs?.recheck ?? 1000, (err) =>
     logger.error({ err }, 'status recheck failed'),
   );
   recheck.start();
@@ -233,7 +235,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     ctx,
     mailRepository(store.db),
     config.SMTP_URL ? smtpMailer(config.SMTP_URL) : null,
-    5000,
+    overrides.loopIntervalsMs?.mail ?? 5000,
     (err) => logger.error({ err }, 'invoice e-mail failed'),
   );
   mail.start();
