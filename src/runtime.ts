@@ -24,11 +24,7 @@ import { SECRET_SETTINGS, type Config } from './config.js';
 import { buildServer } from './http/server.js';
 import { cryptoCloudFace } from './http/cryptocloud/index.js';
 import { InvoiceMailScheduler } from './app/invoice-mail.js';
-import {
-  registerStaticWallets,
-  StaticAwareWatchList,
-  StaticWallets,
-} from './app/static-wallets.js';
+import { StaticAwareWatchList, StaticWallets } from './app/static-wallets.js';
 import { smtpMailer } from './mail/smtp-mailer.js';
 import { mailRepository } from './store/mail-repository.js';
 import { staticWalletRepository } from './store/static-wallet-repository.js';
@@ -108,6 +104,8 @@ export interface KassaOverrides {
   readonly onStatement?: (sql: string) => void;
   /** Runs after migrations and wiring, before the port opens: a client that sees /healthz answer finds its result in place. */
   readonly beforeListen?: (kassa: KassaCore) => Promise<void>;
+  /** How often the background loops look for due work; tests with a moved clock look sooner. */
+  readonly loopIntervalsMs?: { readonly recheck?: number; readonly mail?: number };
 }
 
 /** What set-up before listening needs: the use cases' context, the configuration and dashboard users. */
@@ -226,11 +224,10 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   const forwarders = await buildForwarders(config, ctx, store, logger);
   // CryptoCloud static wallets: their addresses are watched too, and payments to them become invoices.
   const staticWallets = new StaticWallets(ctx, staticWalletRepository(store.db));
-  registerStaticWallets(ctx, staticWallets);
   await staticWallets.load();
   const watchList = new StaticAwareWatchList(ctx.store, clock, staticWallets);
-  const ledger = new PaymentRecorder(ctx, watchList);
-  const recheck = new RecheckScheduler(ctx, 1000, (err) =>
+  const ledger = new PaymentRecorder(ctx, watchList, staticWallets);
+  const recheck = new RecheckScheduler(ctx, overrides.loopIntervalsMs?.recheck ?? 1000, (err) =>
     logger.error({ err }, 'status recheck failed'),
   );
   recheck.start();
@@ -238,7 +235,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     ctx,
     mailRepository(store.db),
     config.SMTP_URL ? smtpMailer(config.SMTP_URL) : null,
-    5000,
+    overrides.loopIntervalsMs?.mail ?? 5000,
     (err) => logger.error({ err }, 'invoice e-mail failed'),
   );
   mail.start();
@@ -304,6 +301,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
         faces: [
           apiV1({
             ...(config.KASSA_ADMIN_TOKEN ? { adminToken: config.KASSA_ADMIN_TOKEN } : {}),
+            deliveryProject: (accountId, id) => webhooks.deliveryProject(accountId, id),
             families: [
               webhookFamily({ webhooks }),
               collectionFamily({ collections: forwarders.collections }),

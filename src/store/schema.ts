@@ -20,6 +20,10 @@ export interface ApiKeysTable {
   label: string | null;
   created_at: number;
   revoked_at: number | null;
+  /** 'full' or 'read'. */
+  access: string;
+  /** Set: the key sees and changes only this project. */
+  project_id: string | null;
 }
 
 export interface ProjectsTable {
