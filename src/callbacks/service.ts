@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Clock } from '../app/ports/clock.js';
+import { systemClock, type Clock } from '../app/ports/clock.js';
 import { invalid, invalidState, notFound } from '../domain/errors.js';
 import { newId } from '../app/ids.js';
 import {
@@ -87,7 +87,7 @@ export class WebhookService {
 
   constructor(private readonly opts: WebhookServiceOptions) {
     this.db = withCallbackTables(opts.db);
-    this.clock = opts.clock ?? { now: () => Date.now() };
+    this.clock = opts.clock ?? systemClock;
   }
 
   async createEndpoint(

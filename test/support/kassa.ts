@@ -9,7 +9,7 @@ import type { RateProvider } from '../../src/app/ports/rates.js';
 import type { Clock } from '../../src/app/ports/clock.js';
 import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
-import { ensureDemo, startKassa, type Kassa } from '../../src/runtime.js';
+import { ensureDemo, startKassa, type Kassa, type LoopIntervals } from '../../src/runtime.js';
 
 export interface TestKassa extends Kassa {
   readonly apiKey: string;
@@ -28,7 +28,12 @@ export interface TestKassa extends Kassa {
 
 export async function startTestKassa(
   env: Record<string, string> = {},
-  overrides: { rates?: RateProvider; clock?: Clock; logger?: Logger } = {},
+  overrides: {
+    rates?: RateProvider;
+    clock?: Clock;
+    logger?: Logger;
+    intervals?: LoopIntervals;
+  } = {},
 ): Promise<TestKassa> {
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-test-'));
   const config = loadConfig({
