@@ -4,4 +4,6 @@ import Fastify from 'fastify';
 const app = Fastify();
 app.post('/echo', async (req) => ({ ok: true, body: req.body }));
 app.get('/healthz', async () => ({ status: 'ok' }));
-await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+console.log(
+  `listening on ${await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' })}`,
+);

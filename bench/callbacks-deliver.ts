@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { pino } from 'pino';
 import { Dispatcher } from '../src/callbacks/dispatcher.js';
+import { DeliveriesRepository } from '../src/store/deliveries-repository.js';
 import { migrateToLatest, openStore, type Store } from '../src/store/database.js';
 import { newId } from '../src/app/ids.js';
 import { eventRouting } from '../src/callbacks/routing.js';
@@ -116,8 +117,7 @@ async function run(
   try {
     const total = await seed(store, `${receiver.url}/hook`);
     const dispatcher = new Dispatcher({
-      db: store.db,
-      engine: store.engine,
+      queue: new DeliveriesRepository(store.db, store.engine),
       logger: pino({ level: 'silent' }),
       allowPrivate: true,
       pollMs: 10,
@@ -126,8 +126,7 @@ async function run(
     });
     const started = performance.now();
     dispatcher.start();
-    const repo = dispatcher.repository;
-    while ((await repo.pendingCount()) > 0) await new Promise((r) => setTimeout(r, 5));
+    while ((await dispatcher.queueDepth()) > 0) await new Promise((r) => setTimeout(r, 5));
     const seconds = (performance.now() - started) / 1000;
     await dispatcher.stop();
     return { deliveries: total, seconds, perSecond: total / seconds };

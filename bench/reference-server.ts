@@ -18,7 +18,7 @@ await store.close();
 
 const db = new SQLite(file);
 db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
+db.pragma(`synchronous = ${process.env.REF_SYNC ?? 'FULL'}`);
 db.pragma('busy_timeout = 5000');
 db.pragma('foreign_keys = ON');
 const now0 = Date.now();
@@ -84,4 +84,6 @@ app.post<{ Body: { amount: string } }>('/api/v1/invoices', async (req, reply) =>
   reply.status(201).send(create(String(req.body.amount))),
 );
 app.get('/healthz', async () => ({ status: 'ok' }));
-await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+console.log(
+  `listening on ${await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' })}`,
+);

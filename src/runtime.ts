@@ -47,9 +47,12 @@ import { createMetrics, registerWalletGapMetrics } from './metrics.js';
 import { startMetricsServer } from './http/metrics-route.js';
 import { Dispatcher } from './callbacks/dispatcher.js';
 import { eventRouting } from './callbacks/routing.js';
-import { WebhookService } from './callbacks/service.js';
-import { webhookRoutes } from './http/api-v1/webhooks.js';
-import { collectionRoutes } from './http/api-v1/collections.js';
+import { WebhookService } from './app/webhooks.js';
+import { assertCallbackUrlAllowed } from './callbacks/url-guard.js';
+import { webhookRepository } from './store/webhook-repository.js';
+import { apiV1 } from './http/api-v1/index.js';
+import { webhookFamily } from './http/api-v1/webhooks.js';
+import { collectionFamily } from './http/api-v1/collections.js';
 import { buildForwarders, registerCollectionMetrics, type Forwarders } from './forwarders.js';
 import { ForwarderFactoryCheck } from './chains/evm/forwarder-check.js';
 import { DeliveriesRepository } from './store/deliveries-repository.js';
@@ -164,20 +167,20 @@ export interface KassaOverrides {
   readonly onStatement?: (sql: string) => void;
   /** Runs after migrations and wiring, before the port opens: a client that sees /healthz answer finds its result in place. */
   readonly beforeListen?: (kassa: KassaCore) => Promise<void>;
-  /** Background loop intervals, so tests need not wait for the real ones. */
-  readonly intervals?: LoopIntervals;
+  /** How often the background loops look for due work; tests with a moved clock look sooner. */
+  readonly loopIntervalsMs?: LoopIntervals;
 }
 
 /** Milliseconds between rounds of each background loop (defaults in brackets). */
 export interface LoopIntervals {
   /** Expiry and stale-payment recheck [1000]. */
-  readonly recheckMs?: number;
+  readonly recheck?: number;
   /** Invoice e-mail sends [5000]. */
-  readonly mailMs?: number;
+  readonly mail?: number;
   /** Callback delivery claims [1000]. */
-  readonly callbacksMs?: number;
+  readonly callbacks?: number;
   /** Watcher leader election [5000]. */
-  readonly leaderMs?: number;
+  readonly leader?: number;
 }
 
 /** What set-up before listening needs: the use cases' context, the configuration and dashboard users. */
@@ -236,14 +239,14 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   });
   await migrateToLatest(store);
   const rates = overrides.rates ?? createRateProvider(rateConfig(config), { clock });
-  const intervals = overrides.intervals ?? {};
+  const intervals = overrides.loopIntervalsMs ?? {};
   const runs = (role: Config['KASSA_ROLES'][number]) => config.KASSA_ROLES.includes(role);
   const changes = new InvoiceChanges();
+  const deliveries = new DeliveriesRepository(store.db, store.engine);
   const dispatcher = runs('dispatch')
     ? new Dispatcher({
-        ...(intervals.callbacksMs !== undefined && { pollMs: intervals.callbacksMs }),
-        db: store.db,
-        engine: store.engine,
+        ...(intervals.callbacks !== undefined && { pollMs: intervals.callbacks }),
+        queue: deliveries,
         logger: logger.child({ component: 'callbacks' }),
         allowPrivate: config.ALLOW_PRIVATE_CALLBACKS,
         ...(config.CALLBACK_RETRY_SECONDS && { retrySchedule: config.CALLBACK_RETRY_SECONDS }),
@@ -252,7 +255,9 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       })
     : null;
   let countGapWarning: ((w: WalletGapWarning) => void) | null = null;
-  const appStore = invoiceStore(store, eventRouting);
+  const appStore = invoiceStore(store, eventRouting, {
+    onDeliveriesQueued: () => dispatcher?.wake(),
+  });
   const addressPool = new AddressPool(appStore, (err) =>
     logger.error({ err }, 'deriving addresses ahead failed'),
   );
@@ -263,10 +268,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     rates,
     chains: chainFamilies(config),
     settings: appSettings(config),
-    onInvoiceChanged: (id) => {
-      changes.notify(id);
-      dispatcher?.wake();
-    },
+    onInvoiceChanged: (id) => changes.notify(id),
     walletReady: (chain, key) => forwarders.check.ensureReady(chain, key),
     onWalletGap: (w) => {
       countGapWarning?.(w);
@@ -284,7 +286,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   const watchList = new StaticAwareWatchList(ctx.store, clock, staticWallets);
   const ledger = new PaymentRecorder(ctx, watchList);
   // Each background loop runs only in the processes whose role does that work.
-  const recheck = new RecheckScheduler(ctx, intervals.recheckMs ?? 1000, (err) =>
+  const recheck = new RecheckScheduler(ctx, intervals.recheck ?? 1000, (err) =>
     logger.error({ err }, 'status recheck failed'),
   );
   if (runs('watch')) recheck.start();
@@ -292,25 +294,34 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     ctx,
     mailRepository(store.db),
     config.SMTP_URL ? smtpMailer(config.SMTP_URL) : null,
-    intervals.mailMs ?? 5000,
+    intervals.mail ?? 5000,
     (err) => logger.error({ err }, 'invoice e-mail failed'),
   );
   if (runs('dispatch')) mail.start();
   dispatcher?.start();
   const webhooks = new WebhookService({
-    db: store.db,
-    allowPrivate: config.ALLOW_PRIVATE_CALLBACKS,
+    store: webhookRepository(store.db),
+    queue: deliveries,
+    checkUrl: (url) => assertCallbackUrlAllowed(url, config.ALLOW_PRIVATE_CALLBACKS),
     clock,
     publicUrl: config.PUBLIC_URL,
     onQueued: () => dispatcher?.wake(),
   });
-  const deliveries = new DeliveriesRepository(store.db, store.engine);
   const access = accessRepository(store.db);
 
   const elected = (w: ChainWatcher) =>
-    new LeaderElectedWatcher(w, config.DATABASE_URL, logger, intervals.leaderMs);
+    new LeaderElectedWatcher(w, config.DATABASE_URL, logger, intervals.leader);
   const watchers: ChainWatcher[] = runs('watch')
-    ? (await buildWatchers(config, { store, ledger, watchList, logger, clock })).map(elected)
+    ? (
+        await buildWatchers(config, {
+          store,
+          ledger,
+          watchList,
+          logger,
+          clock,
+          unexpected: forwarders.collections,
+        })
+      ).map(elected)
     : [];
   if (forwarders.tracker && runs('watch')) watchers.push(elected(forwarders.tracker));
   for (const w of watchers) await w.start();
@@ -332,41 +343,47 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   await overrides.beforeListen?.({ ctx, config, access });
   if (runs('api')) {
     const signingKey = loadSigningKey(config);
-    app = await buildServer(ctx, {
-      logger,
-      ...(config.METRICS_PORT === undefined ? { metrics } : {}),
-      ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
-      trustProxy: config.TRUST_PROXY,
-      blockNotify: (chain) => {
-        const w = watchers.find((x) => x.chain === chain);
-        w?.notifyBlock?.();
-        return w !== undefined;
-      },
-      extraRoutes: [
-        (a) => webhookRoutes(a, { webhooks }),
-        (a) => collectionRoutes(a, { collections: forwarders.collections }),
-      ],
-      readinessDetails: async () => ({
-        ...(rates instanceof RateAggregator ? { rates: ratesReady(rates) } : {}),
-        watchers: watchers.map((w) => w.health()),
-      }),
-      faces: [
-        cryptoCloudFace({ staticWallets, mail }),
-        payFace,
-        dashboardFace({
-          access,
-          queries: dashboardQueries(store.db),
-          webhooks,
-          health: () => ({
-            watchers: watchers.map((w) => w.health()),
-            rates: rates instanceof RateAggregator ? ratesReady(rates).sources : [],
-          }),
+    app = await buildServer(
+      { ctx, changes, config },
+      {
+        logger,
+        ...(config.METRICS_PORT === undefined ? { metrics } : {}),
+        ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
+        trustProxy: config.TRUST_PROXY,
+        blockNotify: (chain) => {
+          const w = watchers.find((x) => x.chain === chain);
+          w?.notifyBlock?.();
+          return w !== undefined;
+        },
+        readinessDetails: async () => ({
+          ...(rates instanceof RateAggregator ? { rates: ratesReady(rates) } : {}),
+          watchers: watchers.map((w) => w.health()),
         }),
-        cryptopayFace(signingKey),
-        coinsPaidFace(signingKey),
-      ].map((face) => (a: FastifyInstance) => face(a, { ctx, changes, config })),
-      ...(config.KASSA_ADMIN_TOKEN ? { adminToken: config.KASSA_ADMIN_TOKEN } : {}),
-    });
+        faces: [
+          apiV1({
+            ...(config.KASSA_ADMIN_TOKEN ? { adminToken: config.KASSA_ADMIN_TOKEN } : {}),
+            deliveryProject: (accountId, id) => webhooks.deliveryProject(accountId, id),
+            families: [
+              webhookFamily({ webhooks }),
+              collectionFamily({ collections: forwarders.collections }),
+            ],
+          }),
+          cryptoCloudFace({ staticWallets, mail }),
+          payFace,
+          dashboardFace({
+            access,
+            queries: dashboardQueries(store.db),
+            webhooks,
+            health: () => ({
+              watchers: watchers.map((w) => w.health()),
+              rates: rates instanceof RateAggregator ? ratesReady(rates).sources : [],
+            }),
+          }),
+          cryptopayFace(signingKey),
+          coinsPaidFace(signingKey),
+        ],
+      },
+    );
     url = await app.listen({ port: config.PORT, host: config.HOST });
   }
   const metricsServer =

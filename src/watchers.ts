@@ -5,7 +5,13 @@
 import type { Logger } from 'pino';
 import { Loop } from './app/loop.js';
 import { systemClock, type Clock } from './app/ports/clock.js';
-import type { ChainWatcher, PaymentLedger, WatchList, WatcherHealth } from './app/ports/chain.js';
+import type {
+  ChainWatcher,
+  PaymentLedger,
+  UnexpectedTransfers,
+  WatchList,
+  WatcherHealth,
+} from './app/ports/chain.js';
 import { evmTokenContracts } from './chains/evm/token-contracts.js';
 import { UtxoRpc, UtxoWatcher } from './chains/utxo/index.js';
 import type { Config } from './config.js';
@@ -39,6 +45,8 @@ export async function buildWatchers(
     watchList: WatchList;
     logger: Logger;
     clock?: Clock;
+    /** Where the ETH watcher reports a wrong coin at a deposit address. */
+    unexpected?: UnexpectedTransfers;
   },
 ): Promise<ChainWatcher[]> {
   const clock = deps.clock ?? systemClock;
@@ -85,6 +93,7 @@ export async function buildWatchers(
         rpc: new EvmRpc({ url: config.ETH_RPC_URL }),
         chainId: config.ETH_CHAIN_ID,
         tokens: evmTokenContracts(config.ETH_CHAIN_ID, config.ETH_TOKEN_CONTRACTS),
+        ...(deps.unexpected ? { unexpected: deps.unexpected } : {}),
         logger: deps.logger.child({ chain: 'ETH' }),
       }),
     );

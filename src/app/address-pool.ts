@@ -17,13 +17,15 @@ export interface PoolOptions {
 }
 
 export const DEFAULT_POOL: PoolOptions = { size: 256, watermark: 64 };
-/** Derivations between two yields to the event loop while refilling. */
-const CHUNK = 16;
+/** Addresses derived (one batch) and saved (one statement) between two yields to the event loop. */
+const CHUNK = 32;
 
 interface WalletPool {
   readonly ready: Map<number, string>;
   /** Highest index derived or loaded so far. */
   ahead: number;
+  /** Highest index asked for: a refill does not derive what is already handed out. */
+  taken: number;
   refilling: Promise<void> | null;
 }
 
@@ -40,7 +42,9 @@ export class AddressPool implements AddressSource {
   async addressAt(w: WalletRef, index: number): Promise<string> {
     const id = derivationSourceId(w);
     let pool = this.pools.get(id);
-    if (!pool) this.pools.set(id, (pool = { ready: new Map(), ahead: -1, refilling: null }));
+    if (!pool)
+      this.pools.set(id, (pool = { ready: new Map(), ahead: -1, taken: -1, refilling: null }));
+    if (index > pool.taken) pool.taken = index;
     let address = pool.ready.get(index);
     pool.ready.delete(index);
     for (const i of pool.ready.keys()) if (i < index) pool.ready.delete(i);
@@ -73,13 +77,23 @@ export class AddressPool implements AddressSource {
       pool.ready.set(r.idx, r.address);
       if (r.idx > pool.ahead) pool.ahead = r.idx;
     }
-    const batch: { idx: number; address: string }[] = [];
-    for (let i = Math.max(start, pool.ahead + 1); i < until; i++) {
-      if (pool.ready.has(i)) continue;
-      batch.push({ idx: i, address: derive(w, i) });
-      if (batch.length === CHUNK) await this.keep(id, pool, batch.splice(0));
+    let i = start;
+    for (;;) {
+      // Requests may have gone past `i` while the last batch was saved: those are handed out already.
+      i = Math.max(i, pool.taken + 1);
+      while (i < until && pool.ready.has(i)) i++;
+      if (i >= until) break;
+      let end = i + 1;
+      while (end < until && end - i < CHUNK && !pool.ready.has(end)) end++;
+      const first = i;
+      const addresses = deriveRange(w, first, end - first);
+      await this.keep(
+        id,
+        pool,
+        addresses.map((address, k) => ({ idx: first + k, address })),
+      );
+      i = end;
     }
-    await this.keep(id, pool, batch);
     await this.store.transaction((uow) => uow.addresses.forgetDerived(id, from));
   }
 
@@ -90,6 +104,14 @@ export class AddressPool implements AddressSource {
     pool.ahead = Math.max(pool.ahead, rows[rows.length - 1]!.idx);
     await new Promise((r) => setImmediate(r));
   }
+}
+
+function deriveRange(w: WalletRef, from: number, count: number): string[] {
+  const args = { key: w.key, currency: w.currency, network: w.network };
+  if (w.family.deriveAddresses) return w.family.deriveAddresses({ ...args, from, count });
+  return Array.from({ length: count }, (_, k) =>
+    w.family.deriveAddress({ ...args, index: from + k }),
+  );
 }
 
 function derive(w: WalletRef, index: number): string {

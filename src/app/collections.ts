@@ -18,7 +18,9 @@ import type {
   ForwarderScheme,
   ObservedCollect,
   UncollectedPayment,
+  UnexpectedDeposit,
 } from './ports/collections.js';
+import type { ObservedTransfer, WatchedAddress } from './ports/chain.js';
 
 export const COLLECT_CHAIN = 'ETH';
 
@@ -200,9 +202,16 @@ export class CollectionService {
     );
     const items: CollectionItem[] = [];
     let treasury = c.sweeps[0]!.treasury;
+    const order = new Map(c.blockTxids.map((t, i) => [lower(t), i]));
+    const collectAt = order.get(lower(c.txid));
     for (const p of await this.store.uncollected(c.chain)) {
       const to = swept.get(lower(p.address));
       if (!to || p.blockHeight > c.blockHeight) continue;
+      if (p.blockHeight === c.blockHeight) {
+        // Same block: only what was mined before the collect transaction was swept by it.
+        const at = order.get(lower(p.txid));
+        if (at === undefined || collectAt === undefined || at >= collectAt) continue;
+      }
       const wallet = await this.forwarderOf(p);
       // The address must be this project's own deposit address under this factory and treasury.
       if (!wallet || lower(wallet.treasury) !== to || lower(wallet.factory) !== lower(c.factory))
@@ -217,6 +226,7 @@ export class CollectionService {
         address: p.address,
         currency: p.currency,
         amount: p.amount,
+        ...(p.unexpected ? { unexpected: true } : {}),
       });
     }
     if (items.length === 0 && !existing) return null;
@@ -238,6 +248,39 @@ export class CollectionService {
     };
     await this.store.save(record);
     return record;
+  }
+
+  /**
+   * A watcher saw `t` arrive at an address quoted for another currency (`watched`): a
+   * customer's money the merchant must learn about, and collect with the rest.
+   */
+  async recordUnexpected(t: ObservedTransfer, watched: WatchedAddress): Promise<void> {
+    if (t.blockHeight === null || t.blockHash === null) return;
+    await this.store.saveUnexpected({
+      id: newId('unx', this.ctx.clock.now()),
+      chain: t.chain,
+      txid: t.txid,
+      index: t.index,
+      invoiceId: watched.invoiceId,
+      quoteId: watched.quoteId,
+      address: t.address,
+      currency: t.currency,
+      amount: t.amount,
+      blockHash: t.blockHash,
+      blockHeight: t.blockHeight,
+      collectionId: null,
+      createdAt: this.ctx.clock.now(),
+    });
+  }
+
+  /** The watcher rolled back blocks at `fromHeight` and above: it reads them again. */
+  async unexpectedDisconnected(chain: string, fromHeight: number): Promise<void> {
+    await this.store.unexpectedDisconnected(chain, fromHeight);
+  }
+
+  /** Wrong coins on the account's invoices, newest first. */
+  async unexpected(accountId: string, limit = 100): Promise<UnexpectedDeposit[]> {
+    return this.store.listUnexpected(accountId, limit);
   }
 
   /** Blocks at `fromHeight` and above left the chain: their collections no longer count. */

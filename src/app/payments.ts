@@ -52,7 +52,13 @@ export class PaymentRecorder implements PaymentLedger {
           dropped: false,
           ...(t.blockHeight === null ? { confirmations: 0 } : {}),
         };
-        await uow.payments.update(existing.id, patch, now);
+        const expected = {
+          blockHash: existing.blockHash,
+          blockHeight: existing.blockHeight,
+          dropped: existing.dropped,
+        };
+        // Another process recorded this change first: it also told of it.
+        if (!(await uow.payments.update(existing.id, patch, now, expected))) return null;
         if (existing.dropped)
           pending.push({ type: 'payment.seen', payment: { ...existing, ...patch } });
         await settle(this.ctx, uow, existing.invoiceId, pending);
@@ -90,7 +96,8 @@ export class PaymentRecorder implements PaymentLedger {
       for (const p of await uow.payments.mined(chain, CONFIRMATION_CAP)) {
         const confirmations = Math.max(0, height - (p.blockHeight ?? height) + 1);
         if (confirmations === p.confirmations) continue;
-        await uow.payments.update(p.id, { confirmations }, now);
+        const expected = { confirmations: p.confirmations, blockHeight: p.blockHeight };
+        if (!(await uow.payments.update(p.id, { confirmations }, now, expected))) continue;
         const events = byInvoice.get(p.invoiceId) ?? [];
         const quote = await uow.quotes.get(p.quoteId);
         const req = quote?.requiredConfirmations ?? 1;
@@ -110,11 +117,13 @@ export class PaymentRecorder implements PaymentLedger {
     const changed = await this.ctx.store.transaction(async (uow) => {
       const byInvoice = new Map<string, PendingEvent[]>();
       for (const p of await uow.payments.minedFrom(chain, fromHeight)) {
-        await uow.payments.update(
+        const undone = await uow.payments.update(
           p.id,
           { blockHash: null, blockHeight: null, confirmations: 0 },
           now,
+          { blockHash: p.blockHash, blockHeight: p.blockHeight },
         );
+        if (!undone) continue;
         const events = byInvoice.get(p.invoiceId) ?? [];
         events.push({
           type: 'payment.unconfirmed',
@@ -135,7 +144,8 @@ export class PaymentRecorder implements PaymentLedger {
       for (const p of await uow.payments.byTxid(chain, txid)) {
         // A mined payment is only undone by a reorg, never by a mempool report.
         if (p.dropped || p.blockHeight !== null) continue;
-        await uow.payments.update(p.id, { dropped: true }, now);
+        const expected = { dropped: false, blockHeight: null };
+        if (!(await uow.payments.update(p.id, { dropped: true }, now, expected))) continue;
         const events = byInvoice.get(p.invoiceId) ?? [];
         events.push({ type: 'payment.dropped', payment: { ...p, dropped: true } });
         byInvoice.set(p.invoiceId, events);

@@ -34,6 +34,10 @@ export class MemoryWatchList implements WatchList {
     return this.byChain.get(chain)?.size ?? 0;
   }
 
+  addresses(chain: string): Iterable<WatchedAddress> {
+    return this.byChain.get(chain)?.values() ?? [];
+  }
+
   add(chain: string, w: WatchedAddress): void {
     let m = this.byChain.get(chain);
     if (!m) this.byChain.set(chain, (m = new Map()));

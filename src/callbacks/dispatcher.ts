@@ -4,20 +4,18 @@
  * All state lives in the database, so a restart (or a crash) loses nothing:
  * a claimed delivery whose dispatcher died becomes due again when its lease ends.
  */
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../app/ports/clock.js';
-import { DeliveriesRepository, type DueDelivery } from '../store/deliveries-repository.js';
-import type { Database } from '../store/schema.js';
+import type { DeliveryQueue, DueDelivery } from '../app/ports/webhooks.js';
 import { DEFAULT_RETRY_SCHEDULE, retryDelay } from './backoff.js';
 import { Loop, type RoundResult } from '../app/loop.js';
-import type { ContentType, EventData, OutgoingEvent, RenderedRequest } from './format.js';
+import type { EventData } from '../app/event-data.js';
+import type { ContentType, OutgoingEvent, RenderedRequest } from './format.js';
 import { callbackFormat } from './formats.js';
 import { CallbackSender, type SendResult } from './http-sender.js';
 
 export interface DispatcherOptions {
-  db: Kysely<Database>;
-  engine: 'sqlite' | 'postgres';
+  queue: DeliveryQueue;
   logger: Logger;
   allowPrivate: boolean;
   clock?: Clock;
@@ -40,7 +38,7 @@ const EXCERPT_CHARS = 1000;
 const STORED_BODY_CHARS = 64 * 1024;
 
 export class Dispatcher {
-  readonly repository: DeliveriesRepository;
+  private readonly queue: DeliveryQueue;
   private readonly sender: CallbackSender;
   private readonly clock: Clock;
   private readonly pollMs: number;
@@ -54,7 +52,7 @@ export class Dispatcher {
   private readonly loop: Loop;
 
   constructor(private readonly opts: DispatcherOptions) {
-    this.repository = new DeliveriesRepository(opts.db, opts.engine);
+    this.queue = opts.queue;
     const timeoutMs = opts.timeoutMs ?? 10_000;
     this.sender = new CallbackSender({
       timeoutMs,
@@ -93,17 +91,13 @@ export class Dispatcher {
 
   /** Claims and sends one batch and waits for it (for tests and one-shot runs). */
   async runOnce(): Promise<number> {
-    const claimed = await this.repository.claimDue(
-      this.clock.now(),
-      this.concurrency,
-      this.leaseMs,
-    );
+    const claimed = await this.queue.claimDue(this.clock.now(), this.concurrency, this.leaseMs);
     await Promise.all(claimed.map((d) => this.deliver(d)));
     return claimed.length;
   }
 
   queueDepth(): Promise<number> {
-    return this.repository.pendingCount();
+    return this.queue.pendingCount();
   }
 
   /** One claim: hands due deliveries to senders; more at once after a full batch. */
@@ -115,7 +109,7 @@ export class Dispatcher {
         .filter(([, n]) => n >= this.perEndpoint)
         .map(([id]) => id);
       const now = this.clock.now();
-      const claimed = await this.repository.claimDue(now, room, this.leaseMs, busy);
+      const claimed = await this.queue.claimDue(now, room, this.leaseMs, busy);
       const excess: string[] = [];
       for (const d of claimed) {
         if ((this.endpointLoad.get(d.endpoint_id) ?? 0) >= this.perEndpoint) {
@@ -133,7 +127,7 @@ export class Dispatcher {
         this.inFlight.add(p);
       }
       // Over one endpoint's share: hand those back at once rather than hold them idle.
-      if (excess.length > 0) await this.repository.release(excess, now);
+      if (excess.length > 0) await this.queue.release(excess, now);
       // A full batch suggests more are due: keep going without waiting a poll.
       else if (room > 0 && claimed.length === room) more = true;
     } catch (err) {
@@ -193,7 +187,7 @@ export class Dispatcher {
       : delay === null
         ? ({ kind: 'failed', at } as const)
         : ({ kind: 'retry', at, nextAttemptAt: at + delay } as const);
-    await this.repository.recordAttempt(
+    await this.queue.recordAttempt(
       d,
       {
         startedAt,

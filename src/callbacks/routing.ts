@@ -1,7 +1,7 @@
 /** Which endpoint receives which event: pure, by the endpoint's format and chosen event types. */
 import type { EndpointRoute, EventRouting, RoutableEvent } from '../app/ports/outbox.js';
 import { isStateEvent } from '../domain/events.js';
-import type { EventData } from './format.js';
+import type { EventData } from '../app/event-data.js';
 import { callbackFormat } from './formats.js';
 
 /**

@@ -5,14 +5,13 @@ import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
-import type { AppContext } from '../app/context.js';
-import { apiV1, type ApiV1Options } from './api-v1/index.js';
 import { checkFormFields, parseJsonBody, type Tree } from './body-safety.js';
 import { nativeErrorHandler } from './errors.js';
+import type { Face, FaceDeps } from './face.js';
 import { metricsRoute } from './metrics-route.js';
 import type { Registry } from 'prom-client';
 
-export interface ServerOptions extends ApiV1Options {
+export interface ServerOptions {
   readonly logger: Logger;
   /** Readiness checks beyond the database: name -> ok. */
   readonly readiness?: () => Promise<Record<string, boolean>>;
@@ -21,8 +20,8 @@ export interface ServerOptions extends ApiV1Options {
   /** Served at /metrics here; leave it out when a separate metrics port serves it. */
   readonly metrics?: Registry;
   readonly metricsToken?: string;
-  /** Other faces (CryptoCloud, payment page, ...) registered at the root. */
-  readonly faces?: ((app: FastifyInstance) => Promise<void>)[];
+  /** The faces (native API, CryptoCloud, payment page, ...), each mounted with the same deps. */
+  readonly faces: readonly Face[];
   /** X-Forwarded-For hops to believe: a count from the right, or the proxies' addresses/CIDRs. */
   readonly trustProxy?: false | number | string[];
   /** `-blocknotify` hook: wakes the chain's watcher; false for an unknown chain. */
@@ -41,7 +40,8 @@ function proxyTrust(trust: false | number | string[]) {
   return trust;
 }
 
-export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise<FastifyInstance> {
+export async function buildServer(deps: FaceDeps, opts: ServerOptions): Promise<FastifyInstance> {
+  const { ctx } = deps;
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: BODY_LIMIT,
@@ -115,8 +115,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
         );
     },
   );
-  await apiV1(app, ctx, opts);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  for (const face of opts.faces ?? []) await face(app);
+  for (const face of opts.faces) await face(app, deps);
   return app;
 }

@@ -5,26 +5,21 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../app/ids.js';
+import type {
+  AttemptOutcome,
+  AttemptRecord,
+  AttemptReport,
+  DeliveryQueue,
+  DeliveryRecord,
+  DueDelivery,
+  EndpointRecord,
+  NewDelivery,
+} from '../app/ports/webhooks.js';
 import type { Database } from './schema.js';
 
-export interface CallbackEndpointsTable {
-  id: string;
-  project_id: string;
-  url: string;
-  format: string;
-  /** 'json' or 'form' (form only matters for CryptoCloud postbacks). */
-  content_type: string;
-  /** JSON array of native event types; null takes the format's defaults. */
-  events: string | null;
-  secret: string;
-  /** The secret before the last rotation, still valid until `previous_secret_expires_at`. */
-  previous_secret: string | null;
-  previous_secret_expires_at: number | null;
-  enabled: number;
-  description: string | null;
-  created_at: number;
-  updated_at: number;
-}
+export type CallbackEndpointsTable = EndpointRecord;
+export type DeliveriesTable = DeliveryRecord;
+export type DeliveryAttemptsTable = AttemptRecord;
 
 /** A new, pending delivery's bookkeeping fields, due at `now`. */
 export function blankDelivery(
@@ -50,47 +45,6 @@ export function blankDelivery(
   };
 }
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
-
-export interface DeliveriesTable {
-  id: string;
-  event_id: string;
-  event_type: string;
-  endpoint_id: string;
-  project_id: string;
-  invoice_id: string;
-  status: DeliveryStatus;
-  attempts: number;
-  /** When due; while a dispatcher holds it, the end of that dispatcher's lease. */
-  next_attempt_at: number;
-  /** Event data of test callbacks, which have no row in `events`. */
-  test_data: string | null;
-  redelivery_of: string | null;
-  last_attempt_at: number | null;
-  last_response_code: number | null;
-  last_response_excerpt: string | null;
-  last_error: string | null;
-  last_duration_ms: number | null;
-  delivered_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-export interface DeliveryAttemptsTable {
-  id: string;
-  delivery_id: string;
-  attempt: number;
-  started_at: number;
-  duration_ms: number;
-  request_url: string;
-  /** JSON object. */
-  request_headers: string;
-  request_body: string;
-  response_code: number | null;
-  response_excerpt: string | null;
-  error: string | null;
-}
-
 export type CallbackTables = {
   callback_endpoints: CallbackEndpointsTable;
   deliveries: DeliveriesTable;
@@ -104,44 +58,7 @@ export function withCallbackTables(db: Kysely<Database>): CallbackDb {
   return db.withTables<CallbackTables>();
 }
 
-/** A claimed delivery with everything needed to render and send it. */
-export interface DueDelivery {
-  id: string;
-  event_id: string;
-  event_type: string;
-  invoice_id: string;
-  attempts: number;
-  test_data: string | null;
-  event_data: string | null;
-  event_created_at: number | null;
-  created_at: number;
-  endpoint_id: string;
-  url: string;
-  format: string;
-  content_type: string;
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: number | null;
-  project_secret_key: string;
-}
-
-export interface AttemptRecord {
-  startedAt: number;
-  durationMs: number;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-  responseCode: number | null;
-  responseExcerpt: string | null;
-  error: string | null;
-}
-
-export type AttemptOutcome =
-  | { kind: 'delivered'; at: number }
-  | { kind: 'retry'; at: number; nextAttemptAt: number }
-  | { kind: 'failed'; at: number };
-
-export class DeliveriesRepository {
+export class DeliveriesRepository implements DeliveryQueue {
   readonly db: CallbackDb;
 
   constructor(
@@ -149,6 +66,33 @@ export class DeliveriesRepository {
     private readonly engine: 'sqlite' | 'postgres',
   ) {
     this.db = withCallbackTables(db);
+  }
+
+  async add(d: NewDelivery, now: number): Promise<void> {
+    await this.db
+      .insertInto('deliveries')
+      .values({ ...blankDelivery(now), ...d })
+      .execute();
+  }
+
+  async redeliver(copy: NewDelivery, supersedes: string | null, now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      if (supersedes !== null)
+        await trx
+          .updateTable('deliveries')
+          .set({
+            status: 'failed',
+            last_error: `superseded by redelivery ${copy.id}`,
+            updated_at: now,
+          })
+          .where('id', '=', supersedes)
+          .where('status', '=', 'pending')
+          .execute();
+      await trx
+        .insertInto('deliveries')
+        .values({ ...blankDelivery(now), ...copy })
+        .execute();
+    });
   }
 
   /**
@@ -248,9 +192,9 @@ export class DeliveriesRepository {
   /** Logs one attempt and moves the delivery on; never reverts a delivery another dispatcher finished. */
   async recordAttempt(
     d: Pick<DueDelivery, 'id' | 'attempts'>,
-    a: AttemptRecord,
+    a: AttemptReport,
     outcome: AttemptOutcome,
-  ) {
+  ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('delivery_attempts')

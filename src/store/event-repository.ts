@@ -6,15 +6,22 @@ import { enqueueDeliveries } from './outbox.js';
 import { fromEvent, toEvent } from './rows.js';
 import type { Database } from './schema.js';
 
-/** Appends events; callers run inside a transaction so the outbox commits with them. */
-export function eventRepository(db: Kysely<Database>, routing: EventRouting): UnitOfWork['events'] {
+/**
+ * Appends events; callers run inside a transaction so the outbox commits with them.
+ * `onQueued` hears of deliveries queued, so the dispatcher is woken only when there is work.
+ */
+export function eventRepository(
+  db: Kysely<Database>,
+  routing: EventRouting,
+  onQueued: () => void = () => {},
+): UnitOfWork['events'] {
   return {
     async append(events) {
       if (events.length === 0) return;
       const rows = events.map(fromEvent);
       await db.insertInto('events').values(rows).execute();
       await faultPoint('events-inserted', db);
-      await enqueueDeliveries(db, rows, routing);
+      if ((await enqueueDeliveries(db, rows, routing)) > 0) onQueued();
       await faultPoint('deliveries-inserted', db);
     },
     async forInvoice(invoiceId) {

@@ -13,7 +13,12 @@ import { refundRepository } from './refund-repository.js';
 import { paymentRepository } from './payment-repository.js';
 import type { Database } from './schema.js';
 
-function unitOfWork(db: Kysely<Database>, engine: Engine, routing: EventRouting): UnitOfWork {
+function unitOfWork(
+  db: Kysely<Database>,
+  engine: Engine,
+  routing: EventRouting,
+  onQueued?: () => void,
+): UnitOfWork {
   return {
     accounts: accountRepository(db),
     apiKeys: apiKeyRepository(db),
@@ -21,22 +26,32 @@ function unitOfWork(db: Kysely<Database>, engine: Engine, routing: EventRouting)
     invoices: invoiceRepository(db, engine),
     quotes: quoteRepository(db),
     payments: paymentRepository(db),
-    events: eventRepository(db, routing),
+    events: eventRepository(db, routing, onQueued),
     refunds: refundRepository(db),
     idempotency: idempotencyRepository(db),
     addresses: addressRepository(db),
   };
 }
 
+export interface StoreHooks {
+  /** Callback deliveries were committed (the dispatcher need not look otherwise). */
+  readonly onDeliveriesQueued?: () => void;
+}
+
 /** The store behind the app's ports: one code path for SQLite and PostgreSQL. */
-export function invoiceStore(store: Store, routing: EventRouting): InvoiceStore {
-  const base = unitOfWork(store.db, store.engine, routing);
+export function invoiceStore(
+  store: Store,
+  routing: EventRouting,
+  hooks: StoreHooks = {},
+): InvoiceStore {
+  const base = unitOfWork(store.db, store.engine, routing, hooks.onDeliveriesQueued);
   return {
     ...base,
     async transaction(fn) {
       let appended = false;
+      let queued = false;
       const result = await store.db.transaction().execute((trx) => {
-        const uow = unitOfWork(trx, store.engine, routing);
+        const uow = unitOfWork(trx, store.engine, routing, () => (queued = true));
         const events: UnitOfWork['events'] = {
           ...uow.events,
           async append(list) {
@@ -47,6 +62,7 @@ export function invoiceStore(store: Store, routing: EventRouting): InvoiceStore 
         return fn({ ...uow, events });
       });
       if (appended) await faultPoint('committed', store.db);
+      if (queued) hooks.onDeliveriesQueued?.();
       return result;
     },
     async ready() {

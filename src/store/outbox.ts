@@ -27,8 +27,8 @@ export async function enqueueDeliveries(
   trx: Kysely<Database>,
   events: readonly EventsTable[],
   routing: EventRouting,
-): Promise<void> {
-  if (events.length === 0) return;
+): Promise<number> {
+  if (events.length === 0) return 0;
   const t = trx.withTables<CallbackTables>();
   const projectIds = [...new Set(events.map((e) => e.project_id))];
   const endpoints = await t
@@ -38,7 +38,7 @@ export async function enqueueDeliveries(
     .where('enabled', '=', 1)
     .orderBy('created_at')
     .execute();
-  if (endpoints.length === 0) return;
+  if (endpoints.length === 0) return 0;
 
   const ordered: Appended[] = [...events]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
@@ -71,6 +71,7 @@ export async function enqueueDeliveries(
       .insertInto('deliveries')
       .values(rows.slice(i, i + INSERT_CHUNK))
       .execute();
+  return rows.length;
 }
 
 /**

@@ -34,14 +34,29 @@ export function paymentRepository(db: Kysely<Database>): UnitOfWork['payments'] 
         .execute();
       return rows.map(toPayment);
     },
-    async update(id, patch, at) {
+    async update(id, patch, at, expected = {}) {
       const set: Partial<PaymentsTable> = { updated_at: at };
       if (patch.blockHash !== undefined) set.block_hash = patch.blockHash;
       if (patch.blockHeight !== undefined) set.block_height = patch.blockHeight;
       if (patch.confirmations !== undefined) set.confirmations = patch.confirmations;
       if (patch.dropped !== undefined) set.dropped = patch.dropped ? 1 : 0;
       if (patch.rbf !== undefined) set.rbf = patch.rbf ? 1 : 0;
-      await db.updateTable('payments').set(set).where('id', '=', id).execute();
+      let q = db.updateTable('payments').set(set).where('id', '=', id);
+      if (expected.blockHash !== undefined)
+        q =
+          expected.blockHash === null
+            ? q.where('block_hash', 'is', null)
+            : q.where('block_hash', '=', expected.blockHash);
+      if (expected.blockHeight !== undefined)
+        q =
+          expected.blockHeight === null
+            ? q.where('block_height', 'is', null)
+            : q.where('block_height', '=', expected.blockHeight);
+      if (expected.confirmations !== undefined)
+        q = q.where('confirmations', '=', expected.confirmations);
+      if (expected.dropped !== undefined) q = q.where('dropped', '=', expected.dropped ? 1 : 0);
+      const r = await q.executeTakeFirst();
+      return r.numUpdatedRows > 0n;
     },
     async mined(chain, maxConfirmations) {
       const rows = await db

@@ -10,8 +10,12 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, createApiKey } from '../../src/app/accounts.js';
 import { Dispatcher } from '../../src/callbacks/dispatcher.js';
-import { WebhookService } from '../../src/callbacks/service.js';
-import { webhookRoutes } from '../../src/http/api-v1/webhooks.js';
+import { DeliveriesRepository } from '../../src/store/deliveries-repository.js';
+import { webhookRepository } from '../../src/store/webhook-repository.js';
+import { WebhookService } from '../../src/app/webhooks.js';
+import { assertCallbackUrlAllowed } from '../../src/callbacks/url-guard.js';
+import { apiV1 } from '../../src/http/api-v1/index.js';
+import { webhookFamily } from '../../src/http/api-v1/webhooks.js';
 import { buildServer } from '../../src/http/server.js';
 import {
   verifyCryptoCloudToken,
@@ -56,21 +60,21 @@ describe.each(ENGINES)('webhooks API end to end on %s', (engine) => {
     kassa = await startTestKassa(pgDb ? { DATABASE_URL: pgDb.location.databaseUrl ?? '' } : {});
     const logger = pino({ level: 'silent' });
     dispatcher = new Dispatcher({
-      db: kassa.store.db,
-      engine: kassa.store.engine,
+      queue: new DeliveriesRepository(kassa.store.db, kassa.store.engine),
       logger,
       allowPrivate: true,
       pollMs: 20,
     });
     const webhooks = new WebhookService({
-      db: kassa.store.db,
-      allowPrivate: true,
+      store: webhookRepository(kassa.store.db),
+      queue: new DeliveriesRepository(kassa.store.db, kassa.store.engine),
+      checkUrl: (url) => assertCallbackUrlAllowed(url, true),
       publicUrl: kassa.url,
       onQueued: () => dispatcher.wake(),
     });
-    server = await buildServer(kassa.ctx, {
+    server = await buildServer(kassa, {
       logger,
-      extraRoutes: [(app) => webhookRoutes(app, { webhooks })],
+      faces: [apiV1({ families: [webhookFamily({ webhooks })] })],
     });
     base = await server.listen({ port: 0, host: '127.0.0.1' });
     receiver = await startReceiver();

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Dispatcher, type DispatcherOptions } from '../../src/callbacks/dispatcher.js';
+import { DeliveriesRepository } from '../../src/store/deliveries-repository.js';
 import { withCallbackTables } from '../../src/store/deliveries-repository.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import {
@@ -33,8 +34,7 @@ describe.each(ENGINES)('dispatcher on %s', (engine) => {
 
   const dispatcher = async (opts: Partial<DispatcherOptions> = {}) => {
     const d = new Dispatcher({
-      db: store.db,
-      engine,
+      queue: new DeliveriesRepository(store.db, engine),
       logger: await quietLogger(),
       allowPrivate: true,
       pollMs: 20,

@@ -13,6 +13,7 @@ import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaymentView } from '../../src/app/invoice-view.js';
 import { Dispatcher } from '../../src/callbacks/dispatcher.js';
+import { DeliveriesRepository } from '../../src/store/deliveries-repository.js';
 import {
   verifyCoinsPaidCallback,
   verifyCoinsPaidSignature,
@@ -222,8 +223,7 @@ describe.each(ENGINES)('callback formats on %s', (engine) => {
     payments = { b0, c1, d0 };
 
     dispatcher = new Dispatcher({
-      db: store.db,
-      engine,
+      queue: new DeliveriesRepository(store.db, engine),
       logger: await quietLogger(),
       allowPrivate: true,
       pollMs: 20,

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dispatcher } from '../../src/callbacks/dispatcher.js';
+import { DeliveriesRepository } from '../../src/store/deliveries-repository.js';
 import { openStore } from '../../src/store/database.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import {
@@ -48,8 +49,7 @@ describe('sending a callback', () => {
         },
       ]);
       const d = new Dispatcher({
-        db: store.db,
-        engine: 'sqlite',
+        queue: new DeliveriesRepository(store.db, 'sqlite'),
         logger: await quietLogger(),
         allowPrivate: true,
       });
@@ -82,8 +82,7 @@ describe('sending a callback', () => {
       },
     ]);
     const d = new Dispatcher({
-      db: store.db,
-      engine: 'sqlite',
+      queue: new DeliveriesRepository(store.db, 'sqlite'),
       logger: await quietLogger(),
       allowPrivate: true,
       maxResponseBytes: 4096,
@@ -131,8 +130,7 @@ describe('dispatchers sharing PostgreSQL', () => {
     const dispatchers = [store, ...others].map(
       (st) =>
         new Dispatcher({
-          db: st.db,
-          engine: 'postgres',
+          queue: new DeliveriesRepository(st.db, 'postgres'),
           logger,
           allowPrivate: true,
           pollMs: 5,

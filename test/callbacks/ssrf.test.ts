@@ -5,8 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dispatcher } from '../../src/callbacks/dispatcher.js';
+import { WebhookService } from '../../src/app/webhooks.js';
+import { DeliveriesRepository } from '../../src/store/deliveries-repository.js';
+import { webhookRepository } from '../../src/store/webhook-repository.js';
 import { isPrivateAddress } from '../../src/callbacks/private-address.js';
-import { WebhookService } from '../../src/callbacks/service.js';
 import { assertCallbackUrlAllowed } from '../../src/callbacks/url-guard.js';
 import { KassaError } from '../../src/domain/errors.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
@@ -120,7 +122,11 @@ describe('SSRF guard on SQLite', () => {
 
   it('refuses to create endpoints at http://127.0.0.1 and http://169.254.169.254', async () => {
     const s = await seedProject(store.db);
-    const service = new WebhookService({ db: store.db, allowPrivate: false });
+    const service = new WebhookService({
+      store: webhookRepository(store.db),
+      queue: new DeliveriesRepository(store.db, 'sqlite'),
+      checkUrl: (url) => assertCallbackUrlAllowed(url, false),
+    });
     for (const url of ['http://127.0.0.1/hook', 'http://169.254.169.254/latest/meta-data/'])
       await expect(
         service.createEndpoint(s.accountId, s.shopId, { url, format: 'native' }),
@@ -164,8 +170,7 @@ describe('SSRF guard on SQLite', () => {
       },
     ]);
     const d = new Dispatcher({
-      db: store.db,
-      engine: 'sqlite',
+      queue: new DeliveriesRepository(store.db, 'sqlite'),
       logger: await quietLogger(),
       allowPrivate: false,
     });

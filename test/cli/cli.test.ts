@@ -5,13 +5,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { builtCli } from '../support/built-cli.js';
+
+/** Built once: a TypeScript loader per command made these tests slow. */
+const CLI = builtCli();
 
 const run = promisify(execFile);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-cli-'));
 
 async function kassa(args: string[], env: Record<string, string> = {}) {
   try {
-    const r = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const r = await run(process.execPath, [CLI, ...args], {
       env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
     });
     return { code: 0, out: r.stdout, err: r.stderr };

@@ -16,6 +16,10 @@ import {
   startForwarderChain,
   type ForwarderChain,
 } from '../support/forwarder/chain.js';
+import { builtCli } from '../support/built-cli.js';
+
+/** Built once: a TypeScript loader per command made these tests slow. */
+const CLI = builtCli();
 
 const run = promisify(execFile);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-fwd-cli-'));
@@ -23,7 +27,7 @@ const TREASURY = '0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf';
 
 async function kassa(args: string[]) {
   try {
-    const r = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const r = await run(process.execPath, [CLI, ...args], {
       env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     });
     return { code: 0, out: r.stdout, err: r.stderr };

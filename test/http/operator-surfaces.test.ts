@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bearerToken, sameSecret } from '../../src/http/secret-compare.js';
-import { freePort } from '../support/process.js';
+import { builtCli } from '../support/built-cli.js';
 import { startTestKassa, type TestKassa } from '../support/kassa.js';
 
 const ADMIN = 'admin-token-0123456789abcdef';
@@ -67,10 +67,11 @@ describe('operator surfaces', () => {
   });
 
   it('serves /metrics on METRICS_PORT only, when it is set', async () => {
-    const port = await freePort();
-    k = await startTestKassa({ METRICS_PORT: String(port), METRICS_TOKEN: METRICS });
+    // Port 0: the metrics listener binds a port of its own and reports it.
+    k = await startTestKassa({ METRICS_PORT: '0', METRICS_TOKEN: METRICS });
     expect((await fetch(`${k.url}/metrics`)).status).toBe(404);
-    expect(k.metricsUrl).toBe(`http://127.0.0.1:${port}`);
+    expect(k.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(k.metricsUrl).not.toBe(k.url);
     expect((await fetch(`${k.metricsUrl}/metrics`)).status).toBe(401);
     const ok = await fetch(`${k.metricsUrl}/metrics`, {
       headers: { authorization: `Bearer ${METRICS}` },
@@ -118,12 +119,11 @@ describe('operator surfaces', () => {
 
   it('writes the first-start demo credentials to a 0600 file and prints only its path', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-banner-'));
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], {
+    const child = spawn(process.execPath, [builtCli(), 'start'], {
       env: {
         ...process.env,
         DATA_DIR: dataDir,
-        PORT: String(port),
+        PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
       },
@@ -133,7 +133,8 @@ describe('operator surfaces', () => {
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     try {
-      await expect.poll(() => output, { timeout: 60_000 }).toMatch(/listening on/);
+      await expect.poll(() => output, { timeout: 60_000 }).toMatch(/listening on http/);
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1];
       const file = path.join(dataDir, 'demo-credentials.txt');
       expect(output).toContain(`written to ${file}`);
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
@@ -144,7 +145,7 @@ describe('operator surfaces', () => {
       expect(output).not.toContain(apiKey);
       expect(output).not.toContain(secretKey);
       const shop = /shop_id:\s+(\S+)/.exec(text)?.[1];
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/invoices`, {
+      const res = await fetch(`${url}/api/v1/invoices`, {
         method: 'POST',
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({ shop_id: shop, amount: '1' }),

@@ -1,10 +1,9 @@
 /**
  * A real EVM node for tests: anvil from npm (@foundry-rs/anvil), bound to
- * 127.0.0.1 on a free port. A missing binary fails the test with a clear message.
+ * 127.0.0.1 on a port it binds itself (port 0) and reports. A missing binary fails the test with a clear message.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,18 +33,6 @@ export interface AnvilOptions {
   extraArgs?: string[];
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function jsonRpc<T>(url: string, method: string, params: unknown[]): Promise<T> {
   const res = await fetch(url, {
     method: 'POST',
@@ -63,15 +50,37 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
       `anvil not found at ${ANVIL_BIN}: install the dev dependency @foundry-rs/anvil (npm ci) to run the EVM tests`,
     );
   }
-  const port = options.port ?? (await freePort());
   const chainId = options.chainId ?? ANVIL_CHAIN_ID;
-  const args = ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId)];
-  args.push('--mnemonic', ANVIL_MNEMONIC, '--silent');
+  const args = ['--host', '127.0.0.1', '--port', String(options.port ?? 0)];
+  args.push('--chain-id', String(chainId), '--mnemonic', ANVIL_MNEMONIC);
   if (options.statePath) args.push('--state', options.statePath);
   args.push(...(options.extraArgs ?? []));
-  const child = spawn(ANVIL_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(ANVIL_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  // Anvil binds the port and prints it; the rest of its output is read and dropped.
+  let banner: string | null = '';
+  const listening = new Promise<number>((resolve) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      if (banner === null) return;
+      banner += d.toString();
+      const m = /Listening on 127\.0\.0\.1:(\d+)/.exec(banner);
+      if (m) {
+        banner = null;
+        resolve(Number(m[1]));
+      }
+    });
+  });
+  const port = await Promise.race([
+    listening,
+    new Promise<never>((_, reject) => {
+      child.once('exit', (code) => reject(new Error(`anvil exited with code ${code}: ${stderr}`)));
+      setTimeout(
+        () => reject(new Error(`anvil did not listen within 15 s: ${stderr}`)),
+        15_000,
+      ).unref();
+    }),
+  ]);
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(child, url, () => stderr);
   return {

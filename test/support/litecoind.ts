@@ -1,6 +1,6 @@
 /**
  * A real Litecoin Core node in regtest for integration tests: its own temp
- * datadir, RPC and P2P bound to 127.0.0.1 on free ports, a wallet with mature
+ * datadir, RPC bound to 127.0.0.1 (no P2P listener), a wallet with mature
  * coins. Missing binary fails loudly; tests never skip.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -26,7 +26,8 @@ export function findLitecoind(): string {
   return found;
 }
 
-export async function freePort(): Promise<number> {
+/** A port nothing listens on right now (litecoind cannot bind port 0 and report it). */
+async function unusedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -79,15 +80,14 @@ export interface Litecoind {
 export async function startLitecoind(options: LitecoindOptions = {}): Promise<Litecoind> {
   const binary = findLitecoind();
   const datadir = await mkdtemp(path.join(tmpdir(), 'kassa-ltc-'));
-  const rpcPort = await freePort();
-  const p2pPort = await freePort();
+  let rpcPort = await unusedPort();
   const rpcUser = 'kassa';
   const rpcPassword = `pw${Math.random().toString(36).slice(2)}`;
-  const rpcUrl = `http://127.0.0.1:${rpcPort}`;
+  let rpcUrl = `http://127.0.0.1:${rpcPort}`;
   const cookie = options.auth === 'cookie';
   const cookieFile = path.join(datadir, 'regtest', '.cookie');
   const auth = cookie ? { cookieFile } : { user: rpcUser, password: rpcPassword };
-  const args = [
+  const args = () => [
     '-regtest',
     `-datadir=${datadir}`,
     '-server',
@@ -98,8 +98,7 @@ export async function startLitecoind(options: LitecoindOptions = {}): Promise<Li
     '-rpcallowip=127.0.0.1',
     `-rpcport=${rpcPort}`,
     ...(cookie ? [] : [`-rpcuser=${rpcUser}`, `-rpcpassword=${rpcPassword}`]),
-    `-bind=127.0.0.1:${p2pPort}`,
-    '-listen=1',
+    '-listen=0',
     '-listenonion=0',
     '-discover=0',
     '-dnsseed=0',
@@ -110,14 +109,17 @@ export async function startLitecoind(options: LitecoindOptions = {}): Promise<Li
     '-keypool=20',
     ...(options.args ?? []),
   ];
-  const node = new UtxoRpc({ url: rpcUrl, ...auth, timeoutMs: 30_000 });
-  const wallet = new UtxoRpc({ url: `${rpcUrl}/wallet/${WALLET}`, ...auth, timeoutMs: 30_000 });
+  const client = () => ({
+    node: new UtxoRpc({ url: rpcUrl, ...auth, timeoutMs: 30_000 }),
+    wallet: new UtxoRpc({ url: `${rpcUrl}/wallet/${WALLET}`, ...auth, timeoutMs: 30_000 }),
+  });
+  let { node, wallet } = client();
   let child: ChildProcess | null = null;
   let stderr = '';
 
   const launch = async (): Promise<void> => {
     stderr = '';
-    const proc = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(binary, args(), { stdio: ['ignore', 'ignore', 'pipe'] });
     child = proc;
     proc.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString();
@@ -169,7 +171,18 @@ export async function startLitecoind(options: LitecoindOptions = {}): Promise<Li
   };
 
   try {
-    await launch();
+    // The port was free a moment ago; should another process take it first, pick another.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await launch();
+        break;
+      } catch (err) {
+        if (attempt >= 5 || !/bind/i.test((err as Error).message)) throw err;
+        rpcPort = await unusedPort();
+        rpcUrl = `http://127.0.0.1:${rpcPort}`;
+        ({ node, wallet } = client());
+      }
+    }
     await loadWallet();
   } catch (err) {
     await stop().catch(() => undefined);

@@ -1,18 +1,7 @@
 /** Runs a Kassa (or another server) in its own OS process, for multi-process tests and benchmarks. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
+import { builtCli } from './built-cli.js';
 
 export interface ServerProcess {
   readonly url: string;
@@ -26,24 +15,27 @@ export async function startProcess(
   args: string[],
   env: Record<string, string>,
 ): Promise<ServerProcess> {
-  const port = await freePort();
+  // The child binds port 0 itself and prints the URL it listens on: no port is found free and bound later.
+  // Kassa itself runs from the shared transpiled build; other scripts through the TypeScript loader.
+  const entry = script === 'src/cli/main.ts' ? builtCli() : script;
   const child = spawn(
     process.execPath,
-    [...(script.endsWith('.js') ? [] : ['--import', 'tsx']), script, ...args],
+    [...(entry.endsWith('.js') ? [] : ['--import', 'tsx']), entry, ...args],
     {
-      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+      env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
+  let url = '';
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${script} exited: ${output}`);
+    url ||= /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
     try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
+      if (url && (await fetch(`${url}/healthz`)).ok) break;
     } catch {
       /* not up yet */
     }

@@ -16,6 +16,14 @@ export interface ChainFamilyAdapter {
     currency: CryptoCurrency;
     network: NetworkName;
   }): string;
+  /** Addresses `from` .. `from + count - 1`, equal to deriveAddress for each; cheaper per address. */
+  deriveAddresses?(args: {
+    key: string;
+    from: number;
+    count: number;
+    currency: CryptoCurrency;
+    network: NetworkName;
+  }): string[];
   /** Wallet URI for the QR code: BIP21, EIP-681, or the plain address. */
   paymentUri(args: {
     currency: CryptoCurrency;
@@ -82,11 +90,20 @@ export interface WatchedAddress {
   readonly address: string;
 }
 
+/** Wrong coins: a transfer to a watched address in another currency than its quote's. */
+export interface UnexpectedTransfers {
+  recordUnexpected(t: ObservedTransfer, watched: WatchedAddress): Promise<void>;
+  /** Blocks at `fromHeight` and above are read again after a reorg. */
+  unexpectedDisconnected(chain: string, fromHeight: number): Promise<void>;
+}
+
 /** In-memory index of every address still watched: one set lookup per output. */
 export interface WatchList {
   lookup(chain: string, address: string): WatchedAddress | undefined;
   /** Number of addresses watched on `chain`. */
   size(chain: string): number;
+  /** Every address watched on `chain` (for balance checks); absent where a watcher needs none. */
+  addresses?(chain: string): Iterable<WatchedAddress>;
   /** Loads addresses created since the last refresh (by any process). */
   refresh(): Promise<void>;
 }

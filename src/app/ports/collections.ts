@@ -9,9 +9,34 @@ export interface UncollectedPayment {
   readonly address: string;
   readonly derivationIndex: number | null;
   readonly amount: bigint;
+  /** The payment's transaction, to place it before or after a collect mined in the same block. */
+  readonly txid: string;
   readonly blockHeight: number;
   /** The payment has its quote's required confirmations. */
   readonly confirmed: boolean;
+  /** A wrong coin on the address (an UnexpectedDeposit), not a payment of the invoice. */
+  readonly unexpected?: boolean;
+}
+
+/** A listed token or ETH that arrived at a deposit address quoted for another currency. */
+export interface UnexpectedDeposit {
+  readonly id: string;
+  readonly chain: string;
+  readonly txid: string;
+  readonly index: number;
+  readonly invoiceId: string;
+  readonly quoteId: string;
+  readonly address: string;
+  /** What arrived. */
+  readonly currency: string;
+  /** What the address was quoted for. */
+  readonly expectedCurrency?: string;
+  readonly amount: bigint;
+  readonly blockHash: string;
+  readonly blockHeight: number;
+  /** The collection that swept it, or null while it is on the address. */
+  readonly collectionId: string | null;
+  readonly createdAt: number;
 }
 
 export interface CollectionItem {
@@ -20,6 +45,8 @@ export interface CollectionItem {
   readonly address: string;
   readonly currency: string;
   readonly amount: bigint;
+  /** An UnexpectedDeposit (paymentId is its id), not a payment. */
+  readonly unexpected?: boolean;
 }
 
 export interface CollectionRecord {
@@ -57,6 +84,12 @@ export interface CollectionStore {
   ): Promise<number>;
   /** Collections holding payments of the account's invoices, newest first. */
   list(accountId: string, limit: number): Promise<CollectionRecord[]>;
+  /** Records a wrong coin once per (chain, txid, index); a re-read block updates its block. */
+  saveUnexpected(d: UnexpectedDeposit): Promise<void>;
+  /** Uncollected wrong coins in blocks at `fromHeight` and above are forgotten (a reorg). */
+  unexpectedDisconnected(chain: string, fromHeight: number): Promise<void>;
+  /** Wrong coins on the account's invoices, newest first. */
+  listUnexpected(accountId: string, limit: number): Promise<UnexpectedDeposit[]>;
 }
 
 /** A collect transaction as mined: what the factory swept and what the tokens moved. */
@@ -70,6 +103,8 @@ export interface ObservedCollect {
   readonly gasUsed: bigint;
   readonly gasPrice: bigint;
   readonly succeeded: boolean;
+  /** The hashes of the collect's block in order: a payment mined after the collect in that block stays. */
+  readonly blockTxids: readonly string[];
   readonly sweeps: readonly { treasury: string; deposit: string }[];
   readonly tokenTransfers: readonly { token: string; from: string; to: string; amount: bigint }[];
 }

@@ -11,7 +11,13 @@ export interface ApiKeyRecord {
   readonly label: string | null;
   readonly createdAt: number;
   readonly revokedAt: number | null;
+  /** What the key may do: everything, or only read. */
+  readonly access: ApiKeyAccess;
+  /** Null: every project of the account; otherwise only this one. */
+  readonly projectId: string | null;
 }
+
+export type ApiKeyAccess = 'full' | 'read';
 
 export interface InvoiceFilter {
   readonly accountId: string;
@@ -112,13 +118,18 @@ export interface UnitOfWork {
     insertIfNew(p: Payment): Promise<boolean>;
     byKey(chain: string, txid: string, index: number): Promise<Payment | undefined>;
     forInvoice(invoiceId: string): Promise<Payment[]>;
+    /**
+     * Applies `patch` if the row still holds `expected`; returns whether it did. Two processes
+     * acting on the same payment then change it (and tell of it) once.
+     */
     update(
       id: string,
       patch: Partial<
         Pick<Payment, 'blockHash' | 'blockHeight' | 'confirmations' | 'dropped' | 'rbf'>
       >,
       at: number,
-    ): Promise<void>;
+      expected?: Partial<Pick<Payment, 'blockHash' | 'blockHeight' | 'confirmations' | 'dropped'>>,
+    ): Promise<boolean>;
     /** Mined, not dropped payments on `chain` whose confirmations may still matter. */
     mined(chain: string, maxConfirmations: number): Promise<Payment[]>;
     minedFrom(chain: string, fromHeight: number): Promise<Payment[]>;

@@ -1,8 +1,10 @@
 /**
  * Reads a bounded range of blocks and turns what pays a watched address into
  * ObservedTransfers: ERC-20 Transfer logs of the configured contracts (one
- * eth_getLogs for the whole range, whatever the number of open addresses) and
- * plain ETH transactions found in the blocks themselves.
+ * eth_getLogs for the whole range, whatever the number of open addresses),
+ * plain ETH transactions found in the blocks themselves, and ETH that arrived
+ * by internal calls (a contract wallet, an exchange's batching contract), seen
+ * as balance growth that no plain transaction explains.
  */
 import { getAddress } from 'viem';
 import type { ObservedTransfer, WatchList } from '../../app/ports/chain.js';
@@ -39,6 +41,13 @@ export interface ScanContext {
   readonly watchList: WatchList;
   /** Lower-case contract address -> currency code. */
   readonly tokens: ReadonlyMap<string, string>;
+  /**
+   * Watched addresses' balances at the end of the last range read (lower-case address),
+   * so a node is asked once per address and range. Without it, internal ETH is not looked for.
+   */
+  readonly balances?: Map<string, { blockHash: string; wei: bigint }>;
+  /** The node could not answer balances for a range (state pruned): internal ETH there is missed. */
+  readonly onBalanceError?: (err: unknown, from: number, to: number) => void;
 }
 
 export async function scanRange(ctx: ScanContext, from: number, to: number): Promise<ScannedRange> {
@@ -59,7 +68,9 @@ export async function scanRange(ctx: ScanContext, from: number, to: number): Pro
     const transfer = tokenTransfer(ctx, log, height);
     if (transfer) transfers.push(transfer);
   }
-  transfers.push(...(await etherTransfers(ctx, rawBlocks as RpcBlock[])));
+  const plain = await etherTransfers(ctx, rawBlocks as RpcBlock[]);
+  transfers.push(...plain);
+  transfers.push(...(await internalEther(ctx, blocks, plain)));
   transfers.sort((a, b) => (a.blockHeight ?? 0) - (b.blockHeight ?? 0) || a.index - b.index);
   return { blocks, transfers };
 }
@@ -148,4 +159,103 @@ async function etherTransfers(
     });
   }
   return transfers;
+}
+
+/** Node answers meaning "that block's state is gone" (a pruned full node), not "unreachable". */
+const STATE_GONE =
+  /missing trie node|state.*(not available|unavailable|pruned)|historical state|header not found|unknown block/i;
+
+/**
+ * ETH that reached watched addresses without a plain transaction: per address, the balance
+ * growth over the range beyond its plain ETH payments, located block by block. One
+ * eth_getBalance per watched address per range (the range's start comes from the previous
+ * range), plus one per block for an address whose balance moved unexplained. ETH arriving in
+ * the same block as a spend from that address (or a collect sweeping it) nets out and is missed.
+ */
+async function internalEther(
+  ctx: ScanContext,
+  blocks: readonly ScannedBlock[],
+  plain: readonly ObservedTransfer[],
+): Promise<ObservedTransfer[]> {
+  const cache = ctx.balances;
+  const first = blocks[0];
+  const last = blocks[blocks.length - 1];
+  if (!cache || !first || !last || !ctx.watchList.addresses) return [];
+  const addresses = [
+    ...new Set([...ctx.watchList.addresses(ETH_CHAIN)].map((w) => w.address.toLowerCase())),
+  ];
+  if (addresses.length === 0) return [];
+  const plainIn = new Map<string, bigint>();
+  for (const t of plain) {
+    const key = `${t.address.toLowerCase()}@${t.blockHeight}`;
+    plainIn.set(key, (plainIn.get(key) ?? 0n) + t.amount);
+  }
+  const sumPlain = (a: string, fromH: number, toH: number) => {
+    let sum = 0n;
+    for (let h = fromH; h <= toH; h++) sum += plainIn.get(`${a}@${h}`) ?? 0n;
+    return sum;
+  };
+  try {
+    const missing = addresses.filter((a) => cache.get(a)?.blockHash !== first.parentHash);
+    const start = new Map(addresses.map((a) => [a, cache.get(a)?.wei ?? 0n]));
+    const read = await ctx.rpc.balances(missing, first.parentHash as Hex);
+    missing.forEach((a, i) => start.set(a, read[i]!));
+    const end = await ctx.rpc.balances(addresses, last.hash as Hex);
+    const moved: string[] = [];
+    addresses.forEach((a, i) => {
+      if (end[i]! - start.get(a)! !== sumPlain(a, first.height, last.height)) moved.push(a);
+    });
+    const out: ObservedTransfer[] = [];
+    for (const a of moved) {
+      // Block by block: what each block added beyond its plain payments.
+      let before = start.get(a)!;
+      for (const b of blocks) {
+        const [wei] =
+          b === last ? [end[addresses.indexOf(a)]!] : await ctx.rpc.balances([a], b.hash as Hex);
+        const extra = wei! - before - (plainIn.get(`${a}@${b.height}`) ?? 0n);
+        before = wei!;
+        if (extra <= 0n) continue;
+        out.push({
+          chain: ETH_CHAIN,
+          // No transaction to name without a trace API: the block stands in, one entry per address.
+          txid: b.hash,
+          index: internalIndex(a),
+          address: getAddress(a),
+          currency: 'ETH',
+          amount: extra,
+          blockHash: b.hash,
+          blockHeight: b.height,
+        });
+      }
+    }
+    cache.clear();
+    addresses.forEach((a, i) => cache.set(a, { blockHash: last.hash, wei: end[i]! }));
+    return out;
+  } catch (err) {
+    if (!STATE_GONE.test(errorText(err))) throw err;
+    cache.clear();
+    ctx.onBalanceError?.(err, first.height, last.height);
+    return [];
+  }
+}
+
+/** A stable, negative payment index per address for its internal ETH in a block (plain ETH is -1). */
+export function internalIndex(address: string): number {
+  return -2 - Number.parseInt(address.slice(2, 9), 16);
+}
+
+function errorText(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 8; depth++) {
+    const { details, message, cause } = e as {
+      details?: unknown;
+      message?: unknown;
+      cause?: unknown;
+    };
+    if (typeof details === 'string') parts.push(details);
+    if (typeof message === 'string') parts.push(message);
+    e = cause;
+  }
+  return parts.join(' ');
 }

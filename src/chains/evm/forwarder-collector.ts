@@ -82,7 +82,8 @@ export class EvmCollectorChain implements CollectorChain {
         hash,
         timeout: this.receiptTimeoutMs,
       });
-      return observedCollect(receipt, tx.to);
+      const block = await this.client.getBlock({ blockHash: receipt.blockHash });
+      return observedCollect(receipt, tx.to, block.transactions);
     } catch {
       // Not mined in time: the tracker records it whenever it is mined.
       return null;

@@ -40,6 +40,7 @@ export function observedCollect(
     | 'status'
   > & { logs: readonly Log[] },
   factory: string,
+  blockTxids: readonly string[],
 ): ObservedCollect {
   const sweeps: { treasury: string; deposit: string }[] = [];
   const tokenTransfers: { token: string; from: string; to: string; amount: bigint }[] = [];
@@ -86,6 +87,7 @@ export function observedCollect(
     gasUsed: receipt.gasUsed,
     gasPrice: receipt.effectiveGasPrice,
     succeeded: receipt.status === 'success',
+    blockTxids,
     sweeps,
     tokenTransfers,
   };

@@ -139,7 +139,8 @@ export class ForwarderCollectTracker implements ChainWatcher {
     for (const l of logs) if (l.transactionHash) txs.set(l.transactionHash, l.address);
     for (const [hash, factory] of txs) {
       const receipt = await this.client.getTransactionReceipt({ hash: hash as Hex });
-      await sink.recordCollect(observedCollect(receipt, factory));
+      const block = await this.client.getBlock({ blockHash: receipt.blockHash });
+      await sink.recordCollect(observedCollect(receipt, factory, block.transactions));
     }
     const end = await this.blockRef(to);
     // The range changed under us (a reorg while reading): read it again.

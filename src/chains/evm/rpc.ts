@@ -136,6 +136,16 @@ export class EvmRpc {
     );
   }
 
+  /** Balances (wei) at the block with `blockHash` (EIP-1898), so a reorg cannot mix blocks. */
+  async balances(addresses: readonly string[], blockHash: Hex): Promise<bigint[]> {
+    const hexes = await Promise.all(
+      addresses.map((a) =>
+        this.call<Hex>('eth_getBalance', [a, { blockHash, requireCanonical: false }]),
+      ),
+    );
+    return hexes.map((h) => BigInt(h));
+  }
+
   async receipts(hashes: readonly Hex[]): Promise<(RpcReceipt | null)[]> {
     return Promise.all(
       hashes.map((h) => this.call<RpcReceipt | null>('eth_getTransactionReceipt', [h])),

@@ -11,6 +11,7 @@ import type {
   ChainWatcher,
   ObservedTransfer,
   PaymentLedger,
+  UnexpectedTransfers,
   WatcherHealth,
   WatcherLogger,
   WatchList,
@@ -31,6 +32,8 @@ export interface EvmWatcherOptions {
   /** Currency code (USDT_ERC20, ...) -> token contract on this chain. */
   tokens: Record<string, string>;
   ledger: PaymentLedger;
+  /** Told of a wrong coin (a listed token or ETH other than the address's quote currency). */
+  unexpected?: UnexpectedTransfers;
   watchList: WatchList;
   cursor: ChainCursorStore;
   pollMs?: number;
@@ -72,7 +75,17 @@ export class EvmWatcher implements ChainWatcher {
         throw new Error(`${code}: invalid token contract address ${contract}`);
       tokens.set(contract.toLowerCase(), code);
     }
-    this.scan = { rpc, watchList: options.watchList, tokens };
+    this.scan = {
+      rpc,
+      watchList: options.watchList,
+      tokens,
+      balances: new Map(),
+      onBalanceError: (err, from, to) =>
+        this.log.warn(
+          { chain: ETH_CHAIN, from, to, err: (err as Error).message },
+          "the node no longer holds these blocks' balances: ETH sent by contracts in them is not detected",
+        ),
+    };
     this.pollMs = options.pollMs ?? 1000;
     this.batchBlocks = Math.max(1, options.batchBlocks ?? 100);
     this.keepBlocks = Math.max(this.batchBlocks + 1, options.keepBlocks ?? 256);
@@ -106,6 +119,7 @@ export class EvmWatcher implements ChainWatcher {
       // past it left them above the cursor; if that block is later orphaned
       // nothing else would roll them back. Reprocessing re-records them.
       await this.options.ledger.blocksDisconnected(ETH_CHAIN, cursor.height + 1);
+      await this.options.unexpected?.unexpectedDisconnected(ETH_CHAIN, cursor.height + 1);
       this.state.height = cursor.height;
     }
     this.loop.start();
@@ -170,6 +184,9 @@ export class EvmWatcher implements ChainWatcher {
       // Each block's payments are recorded before the cursor moves past it.
       for (const transfer of byHeight.get(block.height) ?? []) {
         await ledger.recordTransfer(transfer);
+        const watched = watchList.lookup(ETH_CHAIN, transfer.address);
+        if (watched && watched.currency !== transfer.currency)
+          await this.options.unexpected?.recordUnexpected(transfer, watched);
       }
       await store.advance(ETH_CHAIN, block);
     }
@@ -229,6 +246,7 @@ export class EvmWatcher implements ChainWatcher {
     }
     const orphanedFrom = height + 1;
     await ledger.blocksDisconnected(ETH_CHAIN, orphanedFrom);
+    await this.options.unexpected?.unexpectedDisconnected(ETH_CHAIN, orphanedFrom);
     await store.rewind(ETH_CHAIN, orphanedFrom);
     this.orphans.disconnected();
     this.state.height = height;

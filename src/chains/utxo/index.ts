@@ -5,6 +5,7 @@
 import type { ChainFamilyAdapter, NetworkName } from '../../app/ports/chain.js';
 import type { CryptoCurrency } from '../../domain/currencies.js';
 import { encodeAddress, isAddressOf } from './address.js';
+import { deriveChildAddresses } from './derive-batch.js';
 import { utxoNetwork, type ScriptType, type UtxoChain } from './networks.js';
 import { bip21Uri } from './payment-uri.js';
 import { checkKeyNetwork, parseWalletKey, WalletKeyError, type WalletKey } from './wallet-key.js';
@@ -59,6 +60,31 @@ export function deriveUtxoAddress(args: {
   return encodeAddress(child.publicKey, key.scriptType, utxoNetwork(args.chain, args.network));
 }
 
+/** Addresses `from` .. `from + count - 1`, equal to deriveUtxoAddress for each, at a fraction of its cost. */
+export function deriveUtxoAddresses(args: {
+  key: string;
+  from: number;
+  count: number;
+  chain: UtxoChain;
+  network: NetworkName;
+  scriptType?: ScriptType;
+}): string[] {
+  const last = args.from + args.count - 1;
+  if (!Number.isInteger(args.from) || args.from < 0 || args.count < 0 || last >= 0x80000000) {
+    throw new WalletKeyError(`address indexes ${args.from}..${last} out of range`);
+  }
+  const key = walletKey(args.key, args.scriptType);
+  checkKeyNetwork(key, args.chain, args.network);
+  return deriveChildAddresses(
+    key.receive,
+    args.from,
+    args.count,
+    key.scriptType,
+    utxoNetwork(args.chain, args.network),
+    (index) => deriveUtxoAddress({ ...args, index }),
+  );
+}
+
 export const utxoFamily: ChainFamilyAdapter = {
   family: 'utxo',
 
@@ -77,6 +103,10 @@ export const utxoFamily: ChainFamilyAdapter = {
       network,
       ...(addressType ? { scriptType: addressType } : {}),
     });
+  },
+
+  deriveAddresses({ key, from, count, currency, network }) {
+    return deriveUtxoAddresses({ key, from, count, chain: chainOf(currency), network });
   },
 
   paymentUri({

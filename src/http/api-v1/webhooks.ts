@@ -5,7 +5,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { WebhookService } from '../../callbacks/service.js';
+import type { WebhookService } from '../../app/webhooks.js';
+import type { RouteFamily } from '../face.js';
 
 export interface WebhookRouteDeps {
   readonly webhooks: Pick<
@@ -62,7 +63,13 @@ const ShopParams = Type.Object({ shopId: ShopId });
 const EndpointParams = Type.Object({ shopId: ShopId, endpointId: Id });
 const tags = ['webhooks'];
 
-export async function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps) {
+/** Webhook endpoints and the delivery log, as a native API route family. */
+export const webhookFamily =
+  (deps: WebhookRouteDeps): RouteFamily =>
+  (api) =>
+    webhookRoutes(api, deps);
+
+async function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const w = deps.webhooks;
 

@@ -6,7 +6,7 @@
 import type { AppContext } from '../../app/context.js';
 import { paymentView } from '../../app/invoice-view.js';
 import { invoiceDetails, invoicePayments } from '../../app/invoices.js';
-import { coinsPaidInvoice } from '../../callbacks/coinspaid.js';
+import { coinsPaidInvoice } from '../../app/provider-invoices/coinspaid.js';
 import type { Invoice } from '../../domain/invoice.js';
 
 interface CallbackShape {

@@ -7,18 +7,13 @@ import type { AppContext } from '../../app/context.js';
 import type { InvoiceView } from '../../app/invoice-view.js';
 import { shownCurrency } from '../../app/preselect-currency.js';
 import { projectNumber } from '../../app/project-number.js';
+import { ccTime } from '../../app/provider-invoices/cryptocloud.js';
 import { UsdValues } from '../../app/usd-value.js';
 import { decimalNumber, JsonNumber } from '../../domain/exact-json.js';
 import { cryptoCloudStatus } from '../../domain/status-vocabulary.js';
 import { cryptoCurrency, type CryptoCurrency } from '../../domain/currencies.js';
 import { formatDecimal, type Decimal } from '../../domain/money.js';
 import type { Project } from '../../domain/project.js';
-
-/** "2023-01-01 12:00:00.000000", UTC, as CryptoCloud writes times. */
-export function ccTime(iso: string | null): string | null {
-  if (iso === null) return null;
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${iso.slice(20, 23)}000`;
-}
 
 /** A JSON number from exact decimal text; always with a point, as CryptoCloud's floats print. */
 export const num = decimalNumber;

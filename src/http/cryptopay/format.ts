@@ -2,7 +2,7 @@
 import type { AppContext } from '../../app/context.js';
 import { paymentView } from '../../app/invoice-view.js';
 import { invoiceDetails, invoicePayments } from '../../app/invoices.js';
-import { cryptopayInvoice } from '../../callbacks/cryptopay.js';
+import { cryptopayInvoice } from '../../app/provider-invoices/cryptopay.js';
 import type { Invoice } from '../../domain/invoice.js';
 
 export async function cpInvoice(ctx: AppContext, inv: Invoice): Promise<Record<string, unknown>> {

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AccessStore } from '../../app/ports/access.js';
 import type { WatcherHealth } from '../../app/ports/chain.js';
 import type { DashboardQueries } from '../../app/ports/dashboard.js';
-import type { WebhookService } from '../../callbacks/service.js';
+import type { WebhookService } from '../../app/webhooks.js';
 import type { FaceDeps } from '../face.js';
 
 export interface DashboardHealth {

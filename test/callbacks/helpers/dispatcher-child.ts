@@ -1,6 +1,7 @@
 /** A dispatcher in its own process, so a test can SIGKILL it mid-delivery. */
 import { pino } from 'pino';
 import { Dispatcher } from '../../../src/callbacks/dispatcher.js';
+import { DeliveriesRepository } from '../../../src/store/deliveries-repository.js';
 import { openStore } from '../../../src/store/database.js';
 
 const location = JSON.parse(process.argv[2] ?? '{}') as {
@@ -9,8 +10,7 @@ const location = JSON.parse(process.argv[2] ?? '{}') as {
 };
 const store = openStore(location);
 const dispatcher = new Dispatcher({
-  db: store.db,
-  engine: store.engine,
+  queue: new DeliveriesRepository(store.db, store.engine),
   logger: pino({ level: 'silent' }),
   allowPrivate: true,
   pollMs: 20,

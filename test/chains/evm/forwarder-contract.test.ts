@@ -90,7 +90,7 @@ describe('forwarder factory', () => {
     expect(
       receipt.logs.filter((l) => l.address.toLowerCase() === FORWARDER_FACTORY.toLowerCase()),
     ).toHaveLength(1);
-    expect(observedCollect(receipt, FORWARDER_FACTORY).sweeps).toEqual(
+    expect(observedCollect(receipt, FORWARDER_FACTORY, []).sweeps).toEqual(
       addrs.map((deposit) => ({ treasury: getAddress(treasury), deposit })),
     );
 
@@ -201,7 +201,7 @@ describe('forwarder factory', () => {
     const before = await tokenBalance(c, c.usdt, treasury);
     const r = await sendCollect(c, { treasury, salts: [salt!, salt!], tokens: [c.usdt] });
     expect(await tokenBalance(c, c.usdt, treasury)).toBe(before + 11n);
-    expect(observedCollect(r, FORWARDER_FACTORY).sweeps.map((s) => s.deposit)).toEqual([
+    expect(observedCollect(r, FORWARDER_FACTORY, []).sweeps.map((s) => s.deposit)).toEqual([
       deposit(salt!),
     ]);
   });

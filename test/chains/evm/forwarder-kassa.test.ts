@@ -43,7 +43,13 @@ interface CollectionBody {
   status: string;
   sender: string;
   fee_wei: string;
-  items: { payment_id: string; invoice_id: string; currency: string; amount_units: string }[];
+  items: {
+    payment_id: string;
+    invoice_id: string;
+    currency: string;
+    amount_units: string;
+    unexpected: boolean;
+  }[];
 }
 interface PlanBody {
   to: Address;
@@ -244,6 +250,150 @@ describe('forwarder deposit addresses through Kassa', () => {
       return (await collections(`?invoice_id=${inv.id}`)).length === 2;
     });
     expect((await treasury()).ETH - before.ETH).toBe(12_345n);
+  });
+
+  it('leaves a payment mined after the collect in the same block uncollected, and collects it next', async () => {
+    const inv = await createInvoice('USDT_ERC20', '4');
+    const address = inv.quote!.address as Address;
+    await pay(inv);
+    await allPaid([inv.id]);
+    const ready = await kassa.api('POST', '/api/v1/collections/transaction', { batch_size: 200 });
+    const plan = (ready.body as { data: PlanBody[] }).data.find((p) =>
+      p.addresses.some((a) => getAddress(a) === getAddress(address)),
+    )!;
+    // Hold the tracker so the later payment is on record before the collect is read.
+    const tracker = kassa.forwarders.tracker!;
+    await tracker.stop();
+    await c.anvil.rpc('evm_setAutomine', [false]);
+    let collectHash: Hex;
+    let lateHash: Hex;
+    try {
+      // One sender, consecutive nonces: the collect comes first in the block, the payment after it.
+      collectHash = await c.wallet.sendTransaction({
+        account: c.payer,
+        to: plan.to,
+        data: plan.data,
+        gas: BigInt(plan.gas!) * 2n,
+        chain: c.wallet.chain,
+      });
+      lateHash = await c.wallet.writeContract({
+        address: c.usdt,
+        abi: quirkyToken('NoReturnToken').abi,
+        functionName: 'transfer',
+        args: [address, 777n],
+        // Estimated before the collect empties the balance, which makes this write dearer.
+        gas: 100_000n,
+        account: c.payer,
+        chain: c.wallet.chain,
+      });
+      await c.anvil.rpc('evm_mine');
+    } finally {
+      await c.anvil.rpc('evm_setAutomine', [true]);
+    }
+    const [collect, late] = [await mined(c, collectHash), await mined(c, lateHash)];
+    expect(late.blockHash).toBe(collect.blockHash);
+    expect(late.transactionIndex).toBeGreaterThan(collect.transactionIndex);
+    expect(await tokenBalance(c, c.usdt, address)).toBe(777n);
+    await waitFor('late payment recorded', async () => {
+      const res = await kassa.api('GET', `/api/v1/invoices/${inv.id}/payments`);
+      return (res.body as { data: unknown[] }).data.length === 2;
+    });
+    await tracker.start();
+    const first = await waitFor(
+      'collect recorded',
+      async () => (await collections(`?invoice_id=${inv.id}`))[0],
+    );
+    expect(first.txid).toBe(collectHash);
+    expect(first.items.map((i) => i.amount_units)).toEqual([inv.quote!.amount_due_units]);
+
+    await waitFor('late payment collected', async () => {
+      await kassa.forwarders.autoCollect!.runOnce();
+      return (await collections(`?invoice_id=${inv.id}`)).length === 2;
+    });
+    const second = (await collections(`?invoice_id=${inv.id}`)).find(
+      (x) => x.txid !== collectHash,
+    )!;
+    expect(second.items.map((i) => i.amount_units)).toEqual(['777']);
+    expect(await tokenBalance(c, c.usdt, address)).toBe(0n);
+  });
+
+  it('detects ETH that a contract sends to deposit addresses by internal calls, and collects it', async () => {
+    const batcher = await deployContract(c, quirkyToken('BatchPayer'), [], c.payer);
+    const [a, b] = [await createInvoice('ETH', '6'), await createInvoice('ETH', '8')];
+    const amounts = [a, b].map((inv) => BigInt(inv.quote!.amount_due_units));
+    const before = await treasury();
+    const hash = await c.wallet.writeContract({
+      address: batcher,
+      abi: quirkyToken('BatchPayer').abi,
+      functionName: 'pay',
+      args: [[a.quote!.address, b.quote!.address], amounts],
+      value: amounts[0]! + amounts[1]!,
+      account: c.accounts[2]!,
+      chain: c.wallet.chain,
+    });
+    const receipt = await mined(c, hash);
+    // No transaction goes to a deposit address itself: only the batcher's internal calls.
+    const tx = await c.client.getTransaction({ hash });
+    expect(getAddress(tx.to!)).toBe(getAddress(batcher));
+    await allPaid([a.id, b.id]);
+    const res = await kassa.api('GET', `/api/v1/invoices/${a.id}/payments`);
+    const payments = (res.body as { data: { amount_units: string; block_height: number }[] }).data;
+    expect(payments.map((p) => p.amount_units)).toEqual([String(amounts[0])]);
+    expect(payments[0]!.block_height).toBe(Number(receipt.blockNumber));
+
+    await waitFor('collected', async () => {
+      await kassa.forwarders.autoCollect!.runOnce();
+      const ids = (await collections('?limit=500')).flatMap((x) =>
+        x.items.map((i) => i.invoice_id),
+      );
+      return ids.includes(a.id) && ids.includes(b.id);
+    });
+    expect((await treasury()).ETH - before.ETH).toBe(amounts[0]! + amounts[1]!);
+  });
+
+  it('records a wrong coin at a deposit address for the merchant and collects it with the rest', async () => {
+    const inv = await createInvoice('USDT_ERC20', '5');
+    const address = inv.quote!.address as Address;
+    const before = await treasury();
+    await payToken(c, c.tusd, address, 3n * 10n ** 18n);
+    await payEth(c, address, 12_345n);
+    type Wrong = {
+      currency: string;
+      expected_currency: string;
+      amount_units: string;
+      collection_id: string | null;
+    };
+    const wrong = async () =>
+      (await kassa.api('GET', `/api/v1/collections/unexpected?invoice_id=${inv.id}`)).body
+        .data as Wrong[];
+    const seen = await waitFor('wrong coins recorded', async () => {
+      const rows = await wrong();
+      return rows.length === 2 ? rows : undefined;
+    });
+    expect(
+      seen.map((d) => [d.currency, d.expected_currency, d.amount_units, d.collection_id]).sort(),
+    ).toEqual([
+      ['ETH', 'USDT_ERC20', '12345', null],
+      ['TUSD_ERC20', 'USDT_ERC20', String(3n * 10n ** 18n), null],
+    ]);
+    // Not a payment of the invoice.
+    const res = await kassa.api('GET', `/api/v1/invoices/${inv.id}/payments`);
+    expect((res.body as { data: unknown[] }).data).toEqual([]);
+
+    await waitFor('wrong coins collected', async () => {
+      await kassa.forwarders.autoCollect!.runOnce();
+      return (await wrong()).every((d) => d.collection_id !== null);
+    });
+    const after = await treasury();
+    expect(after.TUSD_ERC20 - before.TUSD_ERC20).toBe(3n * 10n ** 18n);
+    expect(after.ETH - before.ETH).toBe(12_345n);
+    const [collection] = await collections(`?invoice_id=${inv.id}`);
+    expect(collection!.items.map((i) => [i.currency, i.amount_units, i.unexpected]).sort()).toEqual(
+      [
+        ['ETH', '12345', true],
+        ['TUSD_ERC20', String(3n * 10n ** 18n), true],
+      ],
+    );
   });
 
   it('collects a token Kassa does not list when its contract is passed later', async () => {

@@ -73,6 +73,10 @@ export class MemoryWatchList implements WatchList {
     return chain === 'ETH' ? this.byAddress.size : 0;
   }
 
+  addresses(chain: string): Iterable<WatchedAddress> {
+    return chain === 'ETH' ? this.byAddress.values() : [];
+  }
+
   async refresh(): Promise<void> {
     this.refreshes++;
   }

@@ -16,6 +16,7 @@ import {
   waitFor,
   type EvmTestChain,
 } from './harness.js';
+import { deployContract, quirkyToken } from '../../support/forwarder/chain.js';
 
 let chain: EvmTestChain;
 let nextIndex = 0;
@@ -98,6 +99,42 @@ describe('EVM watcher on anvil', () => {
     await caughtUp(ledger);
     expect(ledger.confirmations(payment)).toBe(before + 11);
     expect(ledger.to(stranger)).toEqual([]);
+  });
+
+  it('credits ETH that a contract sends by internal calls, once, beside plain payments', async () => {
+    const { ledger, watchList, startWatcher } = await setup();
+    const [a, b] = [fresh(), fresh()];
+    watchList.watch(a, 'ETH');
+    watchList.watch(b, 'ETH');
+    const batcher = await deployContract(chain, quirkyToken('BatchPayer'), [], chain.payer);
+    await startWatcher();
+    const hash = await chain.wallet.writeContract({
+      address: batcher,
+      abi: quirkyToken('BatchPayer').abi,
+      functionName: 'pay',
+      args: [
+        [a, b],
+        [100n, 200n],
+      ],
+      value: 300n,
+      account: chain.payer,
+      chain: chain.wallet.chain,
+    });
+    const receipt = await chain.client.waitForTransactionReceipt({ hash });
+    const plain = await sendEth(chain, a, 50n);
+    await mine(chain, 2);
+    await caughtUp(ledger);
+    const byA = ledger
+      .to(a)
+      .map((p) => [p.transfer.txid, p.transfer.amount, p.blockHeight])
+      .sort((x, y) => Number(x[2]) - Number(y[2]));
+    const plainReceipt = await chain.client.getTransactionReceipt({ hash: plain });
+    // Without a trace API the block names the internal payment.
+    expect(byA).toEqual([
+      [receipt.blockHash, 100n, Number(receipt.blockNumber)],
+      [plain, 50n, Number(plainReceipt.blockNumber)],
+    ]);
+    expect(ledger.to(b).map((p) => p.transfer.amount)).toEqual([200n]);
   });
 
   it('ignores an ETH transaction to a watched address that reverted', async () => {

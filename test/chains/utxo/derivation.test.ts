@@ -3,7 +3,11 @@ import { HDKey } from '@scure/bip32';
 import { p2pkh } from '@scure/btc-signer';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
-import { deriveUtxoAddress, utxoFamily } from '../../../src/chains/utxo/index.js';
+import {
+  deriveUtxoAddress,
+  deriveUtxoAddresses,
+  utxoFamily,
+} from '../../../src/chains/utxo/index.js';
 import { descriptorChecksum } from '../../../src/chains/utxo/descriptor-checksum.js';
 import { cryptoCurrency } from '../../../src/domain/currencies.js';
 
@@ -251,5 +255,47 @@ describe('addresses and payment URIs', () => {
     expect(withMessage).toBe(
       'litecoin:Qg9ac4eRWfVy8Ci7qsCjKh3kfFBV7uU2rM?amount=1&message=Order%20%2342',
     );
+  });
+});
+
+describe('batch derivation for the address pool', () => {
+  const account = HDKey.fromMasterSeed(seedOf(ABANDON)).derive("m/84'/0'/0'");
+  const testnet = HDKey.fromMasterSeed(seedOf(ABANDON), {
+    private: 0x04358394,
+    public: 0x043587cf,
+  }).derive("m/49'/1'/0'");
+  const cases = [
+    { key: account.publicExtendedKey, chain: 'BTC', network: 'mainnet' },
+    { key: `${account.publicExtendedKey}-[legacy]`, chain: 'BTC', network: 'mainnet' },
+    { key: `${account.publicExtendedKey}-[p2sh]`, chain: 'BTC', network: 'mainnet' },
+    { key: `sh(wpkh(${testnet.publicExtendedKey}/0/*))`, chain: 'BTC', network: 'regtest' },
+    { key: `pkh(${testnet.publicExtendedKey}/1/*)`, chain: 'LTC', network: 'testnet' },
+  ] as const;
+
+  it('gives, index by index, the address the single derivation gives', () => {
+    for (const c of cases) {
+      const from = 1000;
+      const batch = deriveUtxoAddresses({ ...c, from, count: 40 });
+      expect(batch).toHaveLength(40);
+      expect(new Set(batch).size).toBe(40);
+      for (const [k, address] of batch.entries())
+        expect(address, `${c.key} #${from + k}`).toBe(deriveUtxoAddress({ ...c, index: from + k }));
+    }
+  });
+
+  it('derives through the family as the single call does, and refuses indexes out of range', () => {
+    const key = account.publicExtendedKey;
+    expect(
+      utxoFamily.deriveAddresses!({ key, from: 0, count: 2, currency: BTC, network: 'mainnet' }),
+    ).toEqual([
+      'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu',
+      'bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g',
+    ]);
+    expect(
+      deriveUtxoAddresses({ key, from: 5, count: 0, chain: 'BTC', network: 'mainnet' }),
+    ).toEqual([]);
+    expect(() =>
+      deriveUtxoAddresses({ key, from: 0x7fffffff, count: 2, chain: 'BTC', network: 'mainnet' }),
+    ).toThrow(/out of range/);
   });
 });

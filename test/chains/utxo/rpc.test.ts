@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RpcError, RpcUnavailableError, UtxoRpc } from '../../../src/chains/utxo/rpc.js';
-import { freePort, startLitecoind, type Litecoind } from '../../support/litecoind.js';
+import { startLitecoind, type Litecoind } from '../../support/litecoind.js';
 
 describe('JSON-RPC client against litecoind (regtest, cookie auth)', () => {
   let ltc: Litecoind;
@@ -76,7 +77,11 @@ describe('JSON-RPC client without a node', () => {
   });
 
   it('reports an unreachable node clearly', async () => {
-    const port = await freePort();
+    // A port bound and released again: nothing listens there.
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((r) => closed.close(r));
     const rpc = new UtxoRpc({ url: `http://127.0.0.1:${port}`, user: 'u', password: 'p' });
     await expect(rpc.call('getblockcount')).rejects.toThrow(
       new RpcUnavailableError(

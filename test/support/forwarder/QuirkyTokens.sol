@@ -77,3 +77,16 @@ contract HostileToken {
         emit Transfer(address(0), to, value);
     }
 }
+
+/// Pays several addresses ETH from one transaction, as an exchange's batched
+/// withdrawals or a contract wallet do: the recipients get it by internal calls,
+/// never as a transaction of their own.
+contract BatchPayer {
+    function pay(address payable[] calldata to, uint256[] calldata amounts) external payable {
+        require(to.length == amounts.length, "length");
+        for (uint256 i = 0; i < to.length; i++) {
+            (bool ok, ) = to[i].call{value: amounts[i]}("");
+            require(ok, "send");
+        }
+    }
+}

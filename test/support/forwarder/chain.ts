@@ -33,7 +33,7 @@ interface Artifact {
   abi: Abi;
   bytecode: Hex;
 }
-export function quirkyToken(name: 'NoReturnToken' | 'HostileToken'): Artifact {
+export function quirkyToken(name: 'NoReturnToken' | 'HostileToken' | 'BatchPayer'): Artifact {
   const json = JSON.parse(readFileSync(path.join(here, 'QuirkyTokens.json'), 'utf8')) as {
     contracts: Record<string, Artifact>;
   };

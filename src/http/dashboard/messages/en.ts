@@ -250,6 +250,9 @@ export const en = {
   no_api_keys: 'No API keys yet.',
   csv_progress: 'Exported {rows} rows…',
   csv_done: 'Export finished: {rows} rows.',
+  rule_over_tolerance: 'Overpayment tolerance, percent',
+  rule_manual: 'Wait for my decision',
+  rule_accept: 'Accept as paid',
   csv_failed: 'The export failed; try again.',
 } as const;
 

@@ -253,5 +253,8 @@ export const ru: Messages = {
   no_api_keys: 'API-ключей пока нет.',
   csv_progress: 'Выгружено строк: {rows}…',
   csv_done: 'Выгрузка завершена: строк {rows}.',
+  rule_over_tolerance: 'Допуск переплаты, процентов',
+  rule_manual: 'Ждать моего решения',
+  rule_accept: 'Принять как оплату',
   csv_failed: 'Выгрузка не удалась; попробуйте ещё раз.',
 };

@@ -8,7 +8,7 @@ import type { FastifyReply } from 'fastify';
 import { listProjects } from '../../../app/accounts.js';
 import { audit } from '../../../app/audit.js';
 import { FORMAT_NAMES } from '../../../domain/events.js';
-import type { DeliveryView, EndpointView } from '../../../callbacks/views.js';
+import type { DeliveryView, EndpointView } from '../../../app/webhook-views.js';
 import { KassaError } from '../../../domain/errors.js';
 import { can } from '../../../domain/roles.js';
 import { html, type Html } from '../../pay/html.js';

@@ -4,28 +4,26 @@
  * scoped to the caller's account; anything else answers "not found".
  */
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import { systemClock, type Clock } from '../app/ports/clock.js';
-import { invalid, invalidState, notFound } from '../domain/errors.js';
-import { newId } from '../app/ids.js';
 import {
   FORMAT_NAMES,
+  isFormatName,
   NATIVE_EVENT_TYPES,
   TEST_EVENT_TYPE,
   type FormatName,
 } from '../domain/events.js';
+import { invalid, invalidState, KassaError, notFound } from '../domain/errors.js';
+import { newId } from './ids.js';
+import { systemClock, type Clock } from './ports/clock.js';
+import type { DeliveryQueue, EndpointRecord, WebhookStore } from './ports/webhooks.js';
+import { sampleEventData } from './webhook-test-event.js';
 import {
-  blankDelivery,
-  withCallbackTables,
-  type CallbackDb,
-  type CallbackEndpointsTable,
-  type DeliveriesTable,
-} from '../store/deliveries-repository.js';
-import type { Database } from '../store/schema.js';
-import { attemptLog, listDeliveries } from './delivery-log.js';
-import { sampleEventData } from './sample-event.js';
-import { assertCallbackUrlAllowed } from './url-guard.js';
-import { endpointView, type AttemptView, type DeliveryView, type EndpointView } from './views.js';
+  attemptView,
+  deliveryView,
+  endpointView,
+  type AttemptView,
+  type DeliveryView,
+  type EndpointView,
+} from './webhook-views.js';
 
 export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
 const MAX_ENDPOINTS_PER_PROJECT = 20;
@@ -47,8 +45,10 @@ export interface EndpointPatch {
 }
 
 export interface WebhookServiceOptions {
-  db: Kysely<Database>;
-  allowPrivate: boolean;
+  store: WebhookStore;
+  queue: DeliveryQueue;
+  /** Throws when callbacks may not go to this URL (private addresses unless allowed). */
+  checkUrl: (url: string) => Promise<unknown>;
   clock?: Clock;
   publicUrl?: string;
   /** Called after a delivery is queued from the API, e.g. to wake the dispatcher. */
@@ -82,11 +82,11 @@ function checkContentType(format: FormatName, contentType: string | undefined): 
 }
 
 export class WebhookService {
-  private readonly db: CallbackDb;
+  private readonly store: WebhookStore;
   private readonly clock: Clock;
 
   constructor(private readonly opts: WebhookServiceOptions) {
-    this.db = withCallbackTables(opts.db);
+    this.store = opts.store;
     this.clock = opts.clock ?? systemClock;
   }
 
@@ -96,21 +96,16 @@ export class WebhookService {
     input: EndpointInput,
   ): Promise<EndpointView & { secret: string | null }> {
     await this.project(accountId, shopId);
-    if (!(FORMAT_NAMES as readonly string[]).includes(input.format))
+    if (!isFormatName(input.format))
       throw invalid('format', `format must be one of ${FORMAT_NAMES.join(', ')}`);
-    const format = input.format as FormatName;
+    const format = input.format;
     const contentType = checkContentType(format, input.content_type);
     const events = checkEvents(input.events);
-    await assertCallbackUrlAllowed(input.url, this.opts.allowPrivate);
-    const count = await this.db
-      .selectFrom('callback_endpoints')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('project_id', '=', shopId)
-      .executeTakeFirstOrThrow();
-    if (Number(count.n) >= MAX_ENDPOINTS_PER_PROJECT)
+    await this.opts.checkUrl(input.url);
+    if ((await this.store.countEndpoints(shopId)) >= MAX_ENDPOINTS_PER_PROJECT)
       throw invalidState(`a project has at most ${MAX_ENDPOINTS_PER_PROJECT} webhook endpoints`);
     const now = this.clock.now();
-    const row: CallbackEndpointsTable = {
+    const row: EndpointRecord = {
       id: newId('whep'),
       project_id: shopId,
       url: input.url,
@@ -125,18 +120,13 @@ export class WebhookService {
       created_at: now,
       updated_at: now,
     };
-    await this.db.insertInto('callback_endpoints').values(row).execute();
+    await this.store.insertEndpoint(row);
     return { ...endpointView(row, now), secret: row.secret || null };
   }
 
   async listEndpoints(accountId: string, shopId: string): Promise<EndpointView[]> {
     await this.project(accountId, shopId);
-    const rows = await this.db
-      .selectFrom('callback_endpoints')
-      .selectAll()
-      .where('project_id', '=', shopId)
-      .orderBy('created_at')
-      .execute();
+    const rows = await this.store.endpoints(shopId);
     const now = this.clock.now();
     return rows.map((r) => endpointView(r, now));
   }
@@ -148,9 +138,9 @@ export class WebhookService {
     patch: EndpointPatch,
   ): Promise<EndpointView> {
     const ep = await this.endpoint(accountId, shopId, endpointId);
-    const set: Partial<CallbackEndpointsTable> = { updated_at: this.clock.now() };
+    const set: Partial<EndpointRecord> = { updated_at: this.clock.now() };
     if (patch.url !== undefined) {
-      await assertCallbackUrlAllowed(patch.url, this.opts.allowPrivate);
+      await this.opts.checkUrl(patch.url);
       set.url = patch.url;
     }
     if (patch.enabled !== undefined) set.enabled = patch.enabled ? 1 : 0;
@@ -158,7 +148,7 @@ export class WebhookService {
       set.content_type = checkContentType(ep.format as FormatName, patch.content_type);
     if (patch.events !== undefined) set.events = checkEvents(patch.events);
     if (patch.description !== undefined) set.description = patch.description;
-    await this.db.updateTable('callback_endpoints').set(set).where('id', '=', ep.id).execute();
+    await this.store.updateEndpoint(ep.id, set);
     return endpointView({ ...ep, ...set }, this.clock.now());
   }
 
@@ -177,13 +167,13 @@ export class WebhookService {
       previous_secret_expires_at: now + ROTATION_OVERLAP_MS,
       updated_at: now,
     };
-    await this.db.updateTable('callback_endpoints').set(set).where('id', '=', ep.id).execute();
+    await this.store.updateEndpoint(ep.id, set);
     return { ...endpointView({ ...ep, ...set }, now), secret };
   }
 
   async listInvoiceDeliveries(accountId: string, invoiceId: string): Promise<DeliveryView[]> {
     const id = await this.invoice(accountId, invoiceId);
-    return listDeliveries(this.db, { invoiceId: id }, 500);
+    return this.deliveries({ invoiceId: id }, 500);
   }
 
   async listEndpointDeliveries(
@@ -193,7 +183,7 @@ export class WebhookService {
     limit = 100,
   ): Promise<DeliveryView[]> {
     const ep = await this.endpoint(accountId, shopId, endpointId);
-    return listDeliveries(this.db, { endpointId: ep.id }, Math.min(Math.max(limit, 1), 500));
+    return this.deliveries({ endpointId: ep.id }, Math.min(Math.max(limit, 1), 500));
   }
 
   async getDelivery(
@@ -202,7 +192,8 @@ export class WebhookService {
   ): Promise<DeliveryView & { attempt_log: AttemptView[] }> {
     const d = await this.delivery(accountId, deliveryId);
     const view = await this.view(d.id);
-    return { ...view, attempt_log: await attemptLog(this.db, d.id) };
+    const attempts = await this.store.attempts(d.id);
+    return { ...view, attempt_log: attempts.map(attemptView) };
   }
 
   /**
@@ -215,31 +206,32 @@ export class WebhookService {
     const d = await this.delivery(accountId, deliveryId);
     const now = this.clock.now();
     const id = newId('dlv');
-    await this.db.transaction().execute(async (trx) => {
-      if (d.status === 'pending')
-        await trx
-          .updateTable('deliveries')
-          .set({ status: 'failed', last_error: `superseded by redelivery ${id}`, updated_at: now })
-          .where('id', '=', d.id)
-          .where('status', '=', 'pending')
-          .execute();
-      await trx
-        .insertInto('deliveries')
-        .values({
-          ...blankDelivery(now),
-          id,
-          event_id: d.event_id,
-          event_type: d.event_type,
-          endpoint_id: d.endpoint_id,
-          project_id: d.project_id,
-          invoice_id: d.invoice_id,
-          test_data: d.test_data,
-          redelivery_of: d.id,
-        })
-        .execute();
-    });
+    await this.opts.queue.redeliver(
+      {
+        id,
+        event_id: d.event_id,
+        event_type: d.event_type,
+        endpoint_id: d.endpoint_id,
+        project_id: d.project_id,
+        invoice_id: d.invoice_id,
+        test_data: d.test_data,
+        redelivery_of: d.id,
+      },
+      d.status === 'pending' ? d.id : null,
+      now,
+    );
     this.opts.onQueued?.();
     return this.view(id);
+  }
+
+  /** The project of one of the account's deliveries, or null (API key scopes). */
+  async deliveryProject(accountId: string, deliveryId: string): Promise<string | null> {
+    try {
+      return (await this.delivery(accountId, deliveryId)).project_id;
+    } catch (err) {
+      if (err instanceof KassaError && err.code === 'not_found') return null;
+      throw err;
+    }
   }
 
   async sendTest(accountId: string, shopId: string, endpointId: string): Promise<DeliveryView> {
@@ -247,10 +239,8 @@ export class WebhookService {
     const now = this.clock.now();
     const id = newId('dlv');
     const data = sampleEventData(ep.project_id, now, this.opts.publicUrl ?? 'http://localhost');
-    await this.db
-      .insertInto('deliveries')
-      .values({
-        ...blankDelivery(now),
+    await this.opts.queue.add(
+      {
         id,
         event_id: newId('evt_test'),
         event_type: TEST_EVENT_TYPE,
@@ -259,62 +249,48 @@ export class WebhookService {
         // Its own ordering key: a test callback never waits behind an invoice's callbacks.
         invoice_id: `test:${id}`,
         test_data: JSON.stringify(data),
-      })
-      .execute();
+      },
+      now,
+    );
     this.opts.onQueued?.();
     return this.view(id);
   }
 
+  private async deliveries(
+    filter: Parameters<WebhookStore['deliveries']>[0],
+    limit: number,
+  ): Promise<DeliveryView[]> {
+    const rows = await this.store.deliveries(filter, limit);
+    return rows.map((r) => deliveryView(r.delivery, r.lastAttempt));
+  }
+
   private async view(id: string): Promise<DeliveryView> {
-    const [view] = await listDeliveries(this.db, { id }, 1);
+    const [view] = await this.deliveries({ id }, 1);
     if (!view) throw notFound('delivery');
     return view;
   }
 
-  private async project(accountId: string, shopId: string) {
-    const p = await this.db
-      .selectFrom('projects')
-      .select(['id', 'account_id'])
-      .where('id', '=', shopId)
-      .executeTakeFirst();
-    if (!p || p.account_id !== accountId) throw notFound('project');
-    return p;
+  private async project(accountId: string, shopId: string): Promise<void> {
+    if ((await this.store.projectOwner(shopId)) !== accountId) throw notFound('project');
   }
 
   private async endpoint(accountId: string, shopId: string, endpointId: string) {
     await this.project(accountId, shopId);
-    const ep = await this.db
-      .selectFrom('callback_endpoints')
-      .selectAll()
-      .where('id', '=', endpointId)
-      .where('project_id', '=', shopId)
-      .executeTakeFirst();
+    const ep = await this.store.endpoint(shopId, endpointId);
     if (!ep) throw notFound('webhook endpoint');
     return ep;
   }
 
   /** Accepts the invoice id, its `INV-XXXXXXXX` uuid or the bare short id. */
   private async invoice(accountId: string, invoiceId: string): Promise<string> {
-    const short = invoiceId.replace(/^INV-/, '');
-    const inv = await this.db
-      .selectFrom('invoices')
-      .select(['id', 'account_id'])
-      .where((eb) => eb.or([eb('id', '=', invoiceId), eb('short_id', '=', short)]))
-      .executeTakeFirst();
-    if (!inv || inv.account_id !== accountId) throw notFound('invoice');
+    const inv = await this.store.invoiceOwner(invoiceId, invoiceId.replace(/^INV-/, ''));
+    if (!inv || inv.accountId !== accountId) throw notFound('invoice');
     return inv.id;
   }
 
-  private async delivery(accountId: string, deliveryId: string): Promise<DeliveriesTable> {
-    const d = await this.db
-      .selectFrom('deliveries as d')
-      .innerJoin('projects as p', 'p.id', 'd.project_id')
-      .selectAll('d')
-      .select('p.account_id')
-      .where('d.id', '=', deliveryId)
-      .executeTakeFirst();
-    if (!d || d.account_id !== accountId) throw notFound('delivery');
-    const { account_id: _owner, ...row } = d;
-    return row;
+  private async delivery(accountId: string, deliveryId: string) {
+    const d = await this.store.delivery(deliveryId);
+    if (!d || d.accountId !== accountId) throw notFound('delivery');
+    return d;
   }
 }

@@ -1,10 +1,6 @@
 /** What the API shows of endpoints, deliveries and attempts. Secrets are never part of a view. */
-import type {
-  CallbackEndpointsTable,
-  DeliveriesTable,
-  DeliveryAttemptsTable,
-} from '../store/deliveries-repository.js';
 import { coinsPaidProcessingKey } from '../domain/events.js';
+import type { AttemptRecord, DeliveryRecord, EndpointRecord } from './ports/webhooks.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
@@ -25,7 +21,7 @@ export interface EndpointView {
   updated_at: string;
 }
 
-export function endpointView(e: CallbackEndpointsTable, now: number): EndpointView {
+export function endpointView(e: EndpointRecord, now: number): EndpointView {
   const overlap =
     e.previous_secret_expires_at !== null && Number(e.previous_secret_expires_at) > now;
   return {
@@ -54,7 +50,7 @@ export interface AttemptView {
   error: string | null;
 }
 
-export function attemptView(a: DeliveryAttemptsTable): AttemptView {
+export function attemptView(a: AttemptRecord): AttemptView {
   return {
     attempt: a.attempt,
     started_at: iso(a.started_at) ?? '',
@@ -87,7 +83,7 @@ export interface DeliveryView {
   created_at: string;
 }
 
-export function deliveryView(d: DeliveriesTable, last: DeliveryAttemptsTable | null): DeliveryView {
+export function deliveryView(d: DeliveryRecord, last: AttemptRecord | null): DeliveryView {
   return {
     id: d.id,
     event_id: d.event_id,

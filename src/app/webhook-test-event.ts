@@ -1,8 +1,14 @@
 /** The made-up paid invoice a test callback carries, so a merchant can check their receiver. */
-import type { InvoiceView, PaymentView } from '../app/invoice-view.js';
-import type { EventData } from './format.js';
+import type { InvoiceView, PaymentView } from './invoice-view.js';
 
-export function sampleEventData(shopId: string, now: number, publicUrl: string): EventData {
+export interface TestEventData {
+  readonly invoice: InvoiceView;
+  readonly payment: PaymentView;
+  readonly previous_status: string;
+  readonly test: true;
+}
+
+export function sampleEventData(shopId: string, now: number, publicUrl: string): TestEventData {
   const at = new Date(now).toISOString();
   const invoice: InvoiceView = {
     id: 'inv_test',
