@@ -122,6 +122,7 @@ export async function buildWatchers(
 export class LeaderElectedWatcher implements ChainWatcher {
   readonly chain: string;
   private leading = false;
+  private held = 0;
   private readonly lock: LeaderLock;
   private readonly loop: Loop;
 
@@ -150,6 +151,8 @@ export class LeaderElectedWatcher implements ChainWatcher {
       }
     } catch (err) {
       this.logger.error({ err, chain: this.chain }, 'watcher election failed');
+    } finally {
+      this.held += 1;
     }
   }
 
@@ -172,6 +175,11 @@ export class LeaderElectedWatcher implements ChainWatcher {
   /** A node announced a new block (-blocknotify): look now instead of at the next poll. */
   notifyBlock(): void {
     if (this.leading) this.inner.notifyBlock?.();
+  }
+
+  /** How many elections this process has finished so far: a state to wait for, not a time. */
+  elections(): number {
+    return this.held;
   }
 
   /** True while this process is the chain's watcher. */
