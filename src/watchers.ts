@@ -5,7 +5,6 @@
 import type { Logger } from 'pino';
 import type { ChainWatcher, PaymentLedger, WatchList, WatcherHealth } from './app/ports/chain.js';
 import { evmTokenContracts } from './chains/evm/token-contracts.js';
-import { UtxoRpc, UtxoWatcher } from './chains/utxo/index.js';
 import type { Config } from './config.js';
 import { cryptoCurrency, CRYPTO_CURRENCIES } from './domain/currencies.js';
 import { chainCursorStore } from './store/chain-cursor-repository.js';
@@ -28,7 +27,7 @@ export function tronTokenContracts(overrides: string | undefined): Record<string
   return out;
 }
 
-/** EVM and TRON watcher code (viem among it) is imported only when its node is configured. */
+/** Watcher code (viem among it) is imported only when its chain's node is configured. */
 export async function buildWatchers(
   config: Config,
   deps: { store: Store; ledger: PaymentLedger; watchList: WatchList; logger: Logger },
@@ -47,6 +46,10 @@ export async function buildWatchers(
     const user = config[`${chain}_RPC_USER`];
     const password = config[`${chain}_RPC_PASSWORD`];
     const cookieFile = config[`${chain}_RPC_COOKIE_FILE`];
+    const [{ UtxoRpc }, { UtxoWatcher }] = await Promise.all([
+      import('./chains/utxo/rpc.js'),
+      import('./chains/utxo/watcher.js'),
+    ]);
     const rpc = new UtxoRpc({
       url,
       ...(user && { user }),
