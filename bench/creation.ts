@@ -129,8 +129,10 @@ const spread = (xs: number[]) =>
   `${xs.map((x) => x.toFixed(2)).join(', ')} (min ${Math.min(...xs).toFixed(2)}, max ${Math.max(...xs).toFixed(2)})`;
 
 async function restingRss(p: ServerProcess): Promise<number> {
-  await new Promise((r) => setTimeout(r, 5000));
-  // One GC right after start leaves ~30 MiB V8 has not returned yet; a few full GCs apart reach rest.
+  // V8 keeps the young generation it grew to during start-up (about 30 MiB) until its memory
+  // reducer runs, some 10-20 s after activity stops; sampled earlier, RSS reads 90 or 120 MiB
+  // by chance. Then a few full GCs a second apart.
+  await new Promise((r) => setTimeout(r, 30_000));
   for (let i = 0; i < 5; i++) {
     p.child.kill('SIGUSR2');
     await new Promise((r) => setTimeout(r, 1000));
