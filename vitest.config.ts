@@ -8,7 +8,8 @@ export default defineConfig({
     pool: 'forks',
     // Browser and live-update polls wait for a state, not a fixed second: on a busy 2-core machine a page
     // update can take several seconds.
-    expect: { poll: { timeout: 15_000, interval: 100 } },
+    // A test that asserts nothing cannot fail: every test must make at least one assertion.
+    expect: { requireAssertions: true, poll: { timeout: 15_000, interval: 100 } },
     reporters: ['default'],
   },
 });

@@ -3,7 +3,15 @@
  * exactly one process at a time (leader election with failover).
  */
 import type { Logger } from 'pino';
-import type { ChainWatcher, PaymentLedger, WatchList, WatcherHealth } from './app/ports/chain.js';
+import { Loop } from './app/loop.js';
+import { systemClock, type Clock } from './app/ports/clock.js';
+import type {
+  ChainWatcher,
+  PaymentLedger,
+  UnexpectedTransfers,
+  WatchList,
+  WatcherHealth,
+} from './app/ports/chain.js';
 import { evmTokenContracts } from './chains/evm/token-contracts.js';
 import type { Config } from './config.js';
 import { cryptoCurrency, CRYPTO_CURRENCIES } from './domain/currencies.js';
@@ -30,14 +38,24 @@ export function tronTokenContracts(overrides: string | undefined): Record<string
 /** Watcher code (viem among it) is imported only when its chain's node is configured. */
 export async function buildWatchers(
   config: Config,
-  deps: { store: Store; ledger: PaymentLedger; watchList: WatchList; logger: Logger },
+  deps: {
+    store: Store;
+    ledger: PaymentLedger;
+    watchList: WatchList;
+    logger: Logger;
+    clock?: Clock;
+    /** Where the ETH watcher reports a wrong coin at a deposit address. */
+    unexpected?: UnexpectedTransfers;
+  },
 ): Promise<ChainWatcher[]> {
-  const cursor = chainCursorStore(deps.store.db);
+  const clock = deps.clock ?? systemClock;
+  const cursor = chainCursorStore(deps.store.db, clock);
   const common = {
     ledger: deps.ledger,
     watchList: deps.watchList,
     cursor,
     pollMs: config.WATCH_POLL_MS,
+    clock,
   };
   const watchers: ChainWatcher[] = [];
   for (const chain of ['BTC', 'LTC'] as const) {
@@ -78,6 +96,7 @@ export async function buildWatchers(
         rpc: new EvmRpc({ url: config.ETH_RPC_URL }),
         chainId: config.ETH_CHAIN_ID,
         tokens: evmTokenContracts(config.ETH_CHAIN_ID, config.ETH_TOKEN_CONTRACTS),
+        ...(deps.unexpected ? { unexpected: deps.unexpected } : {}),
         logger: deps.logger.child({ chain: 'ETH' }),
       }),
     );
@@ -105,19 +124,20 @@ export async function buildWatchers(
 /** Runs a watcher only while this process holds its chain's leader lock. */
 export class LeaderElectedWatcher implements ChainWatcher {
   readonly chain: string;
-  private timer: NodeJS.Timeout | null = null;
   private leading = false;
-  private busy: Promise<void> | null = null;
+  private held = 0;
   private readonly lock: LeaderLock;
+  private readonly loop: Loop;
 
   constructor(
     private readonly inner: ChainWatcher,
     databaseUrl: string | undefined,
     private readonly logger: Logger,
-    private readonly intervalMs = 5000,
+    intervalMs = 5000,
   ) {
     this.chain = inner.chain;
     this.lock = leaderLock(databaseUrl, `watcher:${inner.chain}`);
+    this.loop = new Loop({ intervalMs, delayFirst: true, round: () => this.tick() });
   }
 
   private async tick(): Promise<void> {
@@ -134,21 +154,18 @@ export class LeaderElectedWatcher implements ChainWatcher {
       }
     } catch (err) {
       this.logger.error({ err, chain: this.chain }, 'watcher election failed');
+    } finally {
+      this.held += 1;
     }
   }
 
   async start(): Promise<void> {
     await this.tick();
-    this.timer = setInterval(() => {
-      if (!this.busy) this.busy = this.tick().finally(() => (this.busy = null));
-    }, this.intervalMs);
-    this.timer.unref();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.busy;
+    await this.loop.stop();
     if (this.leading) await this.inner.stop();
     this.leading = false;
     await this.lock.release();
@@ -161,6 +178,11 @@ export class LeaderElectedWatcher implements ChainWatcher {
   /** A node announced a new block (-blocknotify): look now instead of at the next poll. */
   notifyBlock(): void {
     if (this.leading) this.inner.notifyBlock?.();
+  }
+
+  /** How many elections this process has finished so far: a state to wait for, not a time. */
+  elections(): number {
+    return this.held;
   }
 
   /** True while this process is the chain's watcher. */

@@ -5,7 +5,7 @@ import type { Account, Project, WalletConfig } from '../domain/project.js';
 import { DEFAULT_RULES, invalidRule, type ProjectRules } from '../domain/rules.js';
 import type { AppContext } from './context.js';
 import { newId, secret, sha256Hex } from './ids.js';
-import type { ApiKeyRecord } from './ports/store.js';
+import type { ApiKeyAccess, ApiKeyRecord } from './ports/store.js';
 import { DEFAULT_GAP_LIMIT } from './wallet-addresses.js';
 import { ensureWalletReady } from './wallet-ready.js';
 
@@ -23,8 +23,17 @@ export async function createApiKey(
   accountId: string,
   label: string | null = null,
   presetKey?: string,
+  scope: { access?: ApiKeyAccess; projectId?: string | null } = {},
 ): Promise<{ key: string; record: ApiKeyRecord }> {
   if (!(await ctx.store.accounts.get(accountId))) throw notFound('account');
+  const access = scope.access ?? 'full';
+  if (access !== 'full' && access !== 'read')
+    throw invalid('access', 'access must be full or read');
+  const projectId = scope.projectId ?? null;
+  if (projectId !== null) {
+    const p = await ctx.store.projects.get(projectId);
+    if (!p || p.accountId !== accountId) throw notFound('project');
+  }
   const key = presetKey ?? secret(API_KEY_PREFIX, 24);
   const record: ApiKeyRecord = {
     id: newId('key'),
@@ -33,6 +42,8 @@ export async function createApiKey(
     label,
     createdAt: ctx.clock.now(),
     revokedAt: null,
+    access,
+    projectId,
   };
   await ctx.store.transaction((uow) => uow.apiKeys.insert({ ...record, keyHash: sha256Hex(key) }));
   return { key, record };
@@ -40,8 +51,13 @@ export async function createApiKey(
 
 /** The account an API key belongs to, or null for an unknown or revoked key. */
 export async function authenticate(ctx: AppContext, key: string): Promise<string | null> {
+  return (await authenticateKey(ctx, key))?.accountId ?? null;
+}
+
+/** The active key record behind a key, with its scope, or null. */
+export async function authenticateKey(ctx: AppContext, key: string): Promise<ApiKeyRecord | null> {
   const rec = await ctx.store.apiKeys.byHash(sha256Hex(key));
-  return rec && rec.revokedAt === null ? rec.accountId : null;
+  return rec && rec.revokedAt === null ? rec : null;
 }
 
 export async function revokeApiKey(ctx: AppContext, keyId: string): Promise<void> {

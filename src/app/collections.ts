@@ -18,7 +18,9 @@ import type {
   ForwarderScheme,
   ObservedCollect,
   UncollectedPayment,
+  UnexpectedDeposit,
 } from './ports/collections.js';
+import type { ObservedTransfer, WatchedAddress } from './ports/chain.js';
 
 export const COLLECT_CHAIN = 'ETH';
 
@@ -224,6 +226,7 @@ export class CollectionService {
         address: p.address,
         currency: p.currency,
         amount: p.amount,
+        ...(p.unexpected ? { unexpected: true } : {}),
       });
     }
     if (items.length === 0 && !existing) return null;
@@ -245,6 +248,39 @@ export class CollectionService {
     };
     await this.store.save(record);
     return record;
+  }
+
+  /**
+   * A watcher saw `t` arrive at an address quoted for another currency (`watched`): a
+   * customer's money the merchant must learn about, and collect with the rest.
+   */
+  async recordUnexpected(t: ObservedTransfer, watched: WatchedAddress): Promise<void> {
+    if (t.blockHeight === null || t.blockHash === null) return;
+    await this.store.saveUnexpected({
+      id: newId('unx', this.ctx.clock.now()),
+      chain: t.chain,
+      txid: t.txid,
+      index: t.index,
+      invoiceId: watched.invoiceId,
+      quoteId: watched.quoteId,
+      address: t.address,
+      currency: t.currency,
+      amount: t.amount,
+      blockHash: t.blockHash,
+      blockHeight: t.blockHeight,
+      collectionId: null,
+      createdAt: this.ctx.clock.now(),
+    });
+  }
+
+  /** The watcher rolled back blocks at `fromHeight` and above: it reads them again. */
+  async unexpectedDisconnected(chain: string, fromHeight: number): Promise<void> {
+    await this.store.unexpectedDisconnected(chain, fromHeight);
+  }
+
+  /** Wrong coins on the account's invoices, newest first. */
+  async unexpected(accountId: string, limit = 100): Promise<UnexpectedDeposit[]> {
+    return this.store.listUnexpected(accountId, limit);
   }
 
   /** Blocks at `fromHeight` and above left the chain: their collections no longer count. */

@@ -12,6 +12,7 @@ import { invalid } from '../domain/errors.js';
 import { createApiKey } from './accounts.js';
 import type { AppContext } from './context.js';
 import { projectOf } from './invoices.js';
+import type { ApiKeyAccess } from './ports/store.js';
 
 export type Provider = 'cryptopay' | 'coinspaid';
 export const PROVIDERS: readonly Provider[] = ['cryptopay', 'coinspaid'];
@@ -26,6 +27,7 @@ export interface ProviderPrincipal {
   readonly accountId: string;
   readonly shopId: string;
   readonly secret: string;
+  readonly access: ApiKeyAccess;
 }
 
 // `<shop id>.<API key id>`: both parts are [a-z0-9_], so the dot is unambiguous.
@@ -41,12 +43,25 @@ export function deriveSecret(signingKey: Uint8Array, provider: Provider, apiKey:
 export async function issueProviderCredentials(
   ctx: AppContext,
   signingKey: Uint8Array,
-  input: { accountId: string; shopId: string; provider: Provider; label?: string | null },
+  input: {
+    accountId: string;
+    shopId: string;
+    provider: Provider;
+    label?: string | null;
+    /** A read-only pair can look invoices up but not create, cancel or refund. */
+    access?: ApiKeyAccess;
+  },
 ): Promise<ProviderCredentials & { keyId: string }> {
   if (!PROVIDERS.includes(input.provider))
     throw invalid('provider', `provider must be one of ${PROVIDERS.join(', ')}`);
   const project = await projectOf(ctx, input.accountId, input.shopId);
-  const { record } = await createApiKey(ctx, input.accountId, input.label ?? input.provider);
+  const { record } = await createApiKey(
+    ctx,
+    input.accountId,
+    input.label ?? input.provider,
+    undefined,
+    { access: input.access ?? 'full', projectId: project.id },
+  );
   const apiKey = `${project.id}.${record.id}`;
   return { keyId: record.id, apiKey, apiSecret: deriveSecret(signingKey, input.provider, apiKey) };
 }
@@ -64,10 +79,13 @@ export async function providerPrincipal(
   if (!record || record.revokedAt !== null) return null;
   const project = await ctx.store.projects.get(m[1]!);
   if (!project || project.accountId !== record.accountId) return null;
+  // A key limited to a project speaks for that project only.
+  if (record.projectId !== null && record.projectId !== project.id) return null;
   return {
     accountId: record.accountId,
     shopId: project.id,
     secret: deriveSecret(signingKey, provider, apiKey),
+    access: record.access,
   };
 }
 

@@ -11,9 +11,9 @@ import {
   TEST_EVENT_TYPE,
   type FormatName,
 } from '../domain/events.js';
-import { invalid, invalidState, notFound } from '../domain/errors.js';
+import { invalid, invalidState, KassaError, notFound } from '../domain/errors.js';
 import { newId } from './ids.js';
-import type { Clock } from './ports/clock.js';
+import { systemClock, type Clock } from './ports/clock.js';
 import type { DeliveryQueue, EndpointRecord, WebhookStore } from './ports/webhooks.js';
 import { sampleEventData } from './webhook-test-event.js';
 import {
@@ -87,7 +87,7 @@ export class WebhookService {
 
   constructor(private readonly opts: WebhookServiceOptions) {
     this.store = opts.store;
-    this.clock = opts.clock ?? { now: () => Date.now() };
+    this.clock = opts.clock ?? systemClock;
   }
 
   async createEndpoint(
@@ -222,6 +222,16 @@ export class WebhookService {
     );
     this.opts.onQueued?.();
     return this.view(id);
+  }
+
+  /** The project of one of the account's deliveries, or null (API key scopes). */
+  async deliveryProject(accountId: string, deliveryId: string): Promise<string | null> {
+    try {
+      return (await this.delivery(accountId, deliveryId)).project_id;
+    } catch (err) {
+      if (err instanceof KassaError && err.code === 'not_found') return null;
+      throw err;
+    }
   }
 
   async sendTest(accountId: string, shopId: string, endpointId: string): Promise<DeliveryView> {

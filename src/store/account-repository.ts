@@ -10,6 +10,8 @@ const toKey = (r: ApiKeysTable) => ({
   label: r.label,
   createdAt: Number(r.created_at),
   revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+  access: r.access === 'read' ? ('read' as const) : ('full' as const),
+  projectId: r.project_id,
 });
 
 export function accountRepository(db: Kysely<Database>): UnitOfWork['accounts'] {
@@ -45,6 +47,8 @@ export function apiKeyRepository(db: Kysely<Database>): UnitOfWork['apiKeys'] {
           label: k.label,
           created_at: k.createdAt,
           revoked_at: k.revokedAt,
+          access: k.access,
+          project_id: k.projectId,
         })
         .execute();
     },

@@ -3,6 +3,8 @@ import type {
   CollectionItem,
   CollectionRecord,
   CollectionStore,
+  UncollectedPayment,
+  UnexpectedDeposit,
 } from '../app/ports/collections.js';
 import type { Database } from './schema.js';
 
@@ -27,7 +29,86 @@ export function collectionRepository(db: Kysely<Database>): CollectionStore {
       });
       out.set(r.collection_id, list);
     }
+    const wrong = await db
+      .selectFrom('unexpected_deposits')
+      .selectAll()
+      .where('collection_id', 'in', ids)
+      .orderBy('id')
+      .execute();
+    for (const r of wrong) {
+      const list = out.get(r.collection_id!) ?? [];
+      list.push({
+        paymentId: r.id,
+        invoiceId: r.invoice_id,
+        address: r.address,
+        currency: r.currency,
+        amount: BigInt(r.amount),
+        unexpected: true,
+      });
+      out.set(r.collection_id!, list);
+    }
     return out;
+  }
+
+  function unexpectedOf(
+    r: Database['unexpected_deposits'] & { expected?: string },
+  ): UnexpectedDeposit {
+    return {
+      id: r.id,
+      chain: r.chain,
+      txid: r.txid,
+      index: Number(r.output_index),
+      invoiceId: r.invoice_id,
+      quoteId: r.quote_id,
+      address: r.address,
+      currency: r.currency,
+      ...(r.expected ? { expectedCurrency: r.expected } : {}),
+      amount: BigInt(r.amount),
+      blockHash: r.block_hash,
+      blockHeight: Number(r.block_height),
+      collectionId: r.collection_id,
+      createdAt: Number(r.created_at),
+    };
+  }
+
+  async function uncollectedUnexpected(chain: string): Promise<UncollectedPayment[]> {
+    const rows = await db
+      .selectFrom('unexpected_deposits as u')
+      .innerJoin('quotes as q', 'q.id', 'u.quote_id')
+      .innerJoin('invoices as i', 'i.id', 'u.invoice_id')
+      .select([
+        'u.id',
+        'u.invoice_id',
+        'u.address',
+        'u.amount',
+        'u.txid',
+        'u.block_height',
+        'u.currency',
+        'q.derivation_index',
+        'i.project_id',
+        'i.account_id',
+      ])
+      .where('u.chain', '=', chain)
+      .where('u.collection_id', 'is', null)
+      .where('i.test_mode', '=', 0)
+      .orderBy('u.block_height')
+      .orderBy('u.id')
+      .execute();
+    return rows.map((r) => ({
+      paymentId: r.id,
+      invoiceId: r.invoice_id,
+      projectId: r.project_id,
+      accountId: r.account_id,
+      currency: r.currency,
+      address: r.address,
+      derivationIndex: r.derivation_index === null ? null : Number(r.derivation_index),
+      amount: BigInt(r.amount),
+      txid: r.txid,
+      blockHeight: Number(r.block_height),
+      // Not a payment: nothing waits on its depth, and a reorg deletes it.
+      confirmed: true,
+      unexpected: true,
+    }));
   }
 
   async function records(rows: Database['collections'][]): Promise<CollectionRecord[]> {
@@ -71,6 +152,11 @@ export function collectionRepository(db: Kysely<Database>): CollectionStore {
         .map((r) => r.id);
       if (ids.length === 0) return 0;
       await tx.deleteFrom('collection_items').where('collection_id', 'in', ids).execute();
+      await tx
+        .updateTable('unexpected_deposits')
+        .set({ collection_id: null })
+        .where('collection_id', 'in', ids)
+        .execute();
       await tx
         .updateTable('collections')
         .set({ status: 'orphaned', block_height: null, block_hash: null, updated_at: at })
@@ -120,7 +206,7 @@ export function collectionRepository(db: Kysely<Database>): CollectionStore {
         .orderBy('p.block_height')
         .orderBy('p.id')
         .execute();
-      return rows.map((r) => ({
+      const payments = rows.map((r) => ({
         paymentId: r.id,
         invoiceId: r.invoice_id,
         projectId: r.project_id,
@@ -133,6 +219,7 @@ export function collectionRepository(db: Kysely<Database>): CollectionStore {
         blockHeight: Number(r.block_height),
         confirmed: Number(r.confirmations) >= Number(r.required_confirmations),
       }));
+      return [...payments, ...(await uncollectedUnexpected(chain))];
     },
 
     async byTxid(chain, txid) {
@@ -167,6 +254,11 @@ export function collectionRepository(db: Kysely<Database>): CollectionStore {
         if (existing) {
           await tx.updateTable('collections').set(values).where('id', '=', id).execute();
           await tx.deleteFrom('collection_items').where('collection_id', '=', id).execute();
+          await tx
+            .updateTable('unexpected_deposits')
+            .set({ collection_id: null })
+            .where('collection_id', '=', id)
+            .execute();
         } else {
           await tx
             .insertInto('collections')
@@ -182,6 +274,14 @@ export function collectionRepository(db: Kysely<Database>): CollectionStore {
             .execute();
         }
         for (const it of c.items) {
+          if (it.unexpected) {
+            await tx
+              .updateTable('unexpected_deposits')
+              .set({ collection_id: id })
+              .where('id', '=', it.paymentId)
+              .execute();
+            continue;
+          }
           await tx
             .insertInto('collection_items')
             .values({
@@ -209,20 +309,83 @@ export function collectionRepository(db: Kysely<Database>): CollectionStore {
       const rows = await db
         .selectFrom('collections as c')
         .selectAll('c')
-        .where(({ exists, selectFrom }) =>
-          exists(
-            selectFrom('collection_items as ci')
-              .innerJoin('invoices as i', 'i.id', 'ci.invoice_id')
-              .select(sql`1`.as('one'))
-              .whereRef('ci.collection_id', '=', 'c.id')
-              .where('i.account_id', '=', accountId),
-          ),
+        .where(({ exists, or, selectFrom }) =>
+          or([
+            exists(
+              selectFrom('collection_items as ci')
+                .innerJoin('invoices as i', 'i.id', 'ci.invoice_id')
+                .select(sql`1`.as('one'))
+                .whereRef('ci.collection_id', '=', 'c.id')
+                .where('i.account_id', '=', accountId),
+            ),
+            exists(
+              selectFrom('unexpected_deposits as u')
+                .innerJoin('invoices as i', 'i.id', 'u.invoice_id')
+                .select(sql`1`.as('one'))
+                .whereRef('u.collection_id', '=', 'c.id')
+                .where('i.account_id', '=', accountId),
+            ),
+          ]),
         )
         .orderBy('c.created_at', 'desc')
         .orderBy('c.id', 'desc')
         .limit(limit)
         .execute();
       return records(rows);
+    },
+
+    async saveUnexpected(d) {
+      const updated = await db
+        .updateTable('unexpected_deposits')
+        .set({ block_hash: d.blockHash, block_height: d.blockHeight })
+        .where('chain', '=', d.chain)
+        .where('txid', '=', d.txid)
+        .where('output_index', '=', d.index)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) > 0) return;
+      await db
+        .insertInto('unexpected_deposits')
+        .values({
+          id: d.id,
+          chain: d.chain,
+          txid: d.txid,
+          output_index: d.index,
+          invoice_id: d.invoiceId,
+          quote_id: d.quoteId,
+          address: d.address,
+          currency: d.currency,
+          amount: String(d.amount),
+          block_hash: d.blockHash,
+          block_height: d.blockHeight,
+          collection_id: null,
+          created_at: d.createdAt,
+        })
+        .onConflict((oc) => oc.columns(['chain', 'txid', 'output_index']).doNothing())
+        .execute();
+    },
+
+    async unexpectedDisconnected(chain, fromHeight) {
+      await db
+        .deleteFrom('unexpected_deposits')
+        .where('chain', '=', chain)
+        .where('block_height', '>=', fromHeight)
+        .where('collection_id', 'is', null)
+        .execute();
+    },
+
+    async listUnexpected(accountId, limit) {
+      const rows = await db
+        .selectFrom('unexpected_deposits as u')
+        .innerJoin('invoices as i', 'i.id', 'u.invoice_id')
+        .innerJoin('quotes as q', 'q.id', 'u.quote_id')
+        .selectAll('u')
+        .select('q.currency as expected')
+        .where('i.account_id', '=', accountId)
+        .orderBy('u.created_at', 'desc')
+        .orderBy('u.id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(unexpectedOf);
     },
   };
 }

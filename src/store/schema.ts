@@ -20,6 +20,10 @@ export interface ApiKeysTable {
   label: string | null;
   created_at: number;
   revoked_at: number | null;
+  /** 'full' or 'read'. */
+  access: string;
+  /** Set: the key sees and changes only this project. */
+  project_id: string | null;
 }
 
 export interface ProjectsTable {
@@ -200,6 +204,22 @@ export interface CollectionItemsTable {
   amount: string;
 }
 
+export interface UnexpectedDepositsTable {
+  id: string;
+  chain: string;
+  txid: string;
+  output_index: number;
+  invoice_id: string;
+  quote_id: string;
+  address: string;
+  currency: string;
+  amount: string;
+  block_hash: string;
+  block_height: number | string;
+  collection_id: string | null;
+  created_at: number | string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -217,6 +237,7 @@ export interface Database {
   chain_blocks: ChainBlocksTable;
   collections: CollectionsTable;
   collection_items: CollectionItemsTable;
+  unexpected_deposits: UnexpectedDepositsTable;
 }
 
 export type { Generated };

@@ -31,7 +31,7 @@ describe('provider key pairs', () => {
       rows.push(...(await k.store.db.selectFrom(t).selectAll().execute()));
     expect(JSON.stringify(rows)).not.toContain(pair.apiSecret);
     const p = await providerPrincipal(k.ctx, key, 'cryptopay', pair.apiKey);
-    expect(p).toEqual({ accountId, shopId: k.shopId, secret: pair.apiSecret });
+    expect(p).toEqual({ accountId, shopId: k.shopId, secret: pair.apiSecret, access: 'full' });
     // Another signing key, or the other provider, derives another secret.
     const other = await providerPrincipal(
       k.ctx,

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { authenticate } from '../../src/app/accounts.js';
 import { mailRepository } from '../../src/store/mail-repository.js';
 import { startTestKassa, type TestKassa } from '../support/kassa.js';
@@ -18,6 +18,8 @@ class FakeClock {
 }
 
 const DAY = 24 * 3600_000;
+/** The mail loop looks for due mail every 50 ms here, so a moved clock needs no real 5 s tick. */
+const MAIL_LOOP = { mail: 50 };
 
 async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
   const end = Date.now() + ms;
@@ -31,21 +33,24 @@ async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000
 }
 
 describe('CryptoCloud invoices sent by e-mail', () => {
+  // A fresh SMTP sink, clock, data directory and Kassa per scenario: one failure does not cascade.
   let smtp: SmtpSink;
   let k: TestKassa;
-  const clock = new FakeClock();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-cc-mail-'));
+  let clock: FakeClock;
+  let dataDir: string;
   const mails = (invoiceId: string) => mailRepository(k.store.db).forInvoice(invoiceId);
   const idOf = async (uuid: string) => (await k.ctx.store.invoices.byShortId(uuid.slice(4)))!.id;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
+    clock = new FakeClock();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-cc-mail-'));
     smtp = await startSmtpSink();
     k = await startTestKassa(
       { SMTP_URL: `${smtp.url}?from=shop%40example.com`, DATA_DIR: dataDir },
-      { clock },
+      { clock, loopIntervalsMs: MAIL_LOOP },
     );
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await k?.stop();
     await smtp?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -130,7 +135,10 @@ describe('CryptoCloud invoices sent by e-mail', () => {
     const apiKey = k.apiKey;
     await k.stop();
     clock.advance(7 * DAY + 1000);
-    k = await startTestKassa({ SMTP_URL: smtp.url, DATA_DIR: dataDir }, { clock });
+    k = await startTestKassa(
+      { SMTP_URL: smtp.url, DATA_DIR: dataDir },
+      { clock, loopIntervalsMs: MAIL_LOOP },
+    );
     const [m] = await until(
       () => mails(id),
       (x) => x[0]?.sentCount === 2,

@@ -29,8 +29,6 @@ class CountingWatcher implements ChainWatcher {
   }
 }
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('watcher leader election on PostgreSQL', () => {
   let db: TestDatabase;
   beforeAll(async () => {
@@ -46,19 +44,24 @@ describe('watcher leader election on PostgreSQL', () => {
     const la = new LeaderElectedWatcher(a, db.url, logger, 100);
     const lb = new LeaderElectedWatcher(b, db.url, logger, 100);
     const lo = new LeaderElectedWatcher(other, db.url, logger, 100);
+    // start() holds its first election: once it returns, the lock is decided.
     await la.start();
     await lb.start();
     await lo.start();
-    await wait(400);
     expect([a.running, b.running]).toEqual([true, false]);
     expect(other.running).toBe(true);
     expect(la.health().running).toBe(true);
     expect(lb.health().running).toBe(false);
+    expect([la.isLeader(), lb.isLeader()]).toEqual([true, false]);
+
+    // B keeps asking; while A holds the lock the answer stays no, however many times it asks.
+    await expect.poll(() => lb.elections(), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+    expect([a.running, b.running]).toEqual([true, false]);
 
     await la.stop();
-    await wait(500);
     expect(a.running).toBe(false);
-    expect(b.running).toBe(true);
+    await expect.poll(() => b.running, { timeout: 15_000 }).toBe(true);
+    expect(lb.isLeader()).toBe(true);
     expect(b.starts).toBe(1);
     await lb.stop();
     await lo.stop();

@@ -1,15 +1,12 @@
 /**
- * Boots a whole Kassa for end-to-end tests: HTTP on a free port, a fresh
+ * Boots a whole Kassa for end-to-end tests: HTTP on port 0 (read back), a fresh
  * SQLite file (or the PostgreSQL given), a demo account, project and API key.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { RateProvider } from '../../src/app/ports/rates.js';
-import type { Clock } from '../../src/app/ports/clock.js';
-import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
-import { ensureDemo, startKassa, type Kassa } from '../../src/runtime.js';
+import { ensureDemo, startKassa, type Kassa, type KassaOverrides } from '../../src/runtime.js';
 
 export interface TestKassa extends Kassa {
   readonly apiKey: string;
@@ -28,7 +25,7 @@ export interface TestKassa extends Kassa {
 
 export async function startTestKassa(
   env: Record<string, string> = {},
-  overrides: { rates?: RateProvider; clock?: Clock; logger?: Logger } = {},
+  overrides: Pick<KassaOverrides, 'rates' | 'clock' | 'logger' | 'loopIntervalsMs'> = {},
 ): Promise<TestKassa> {
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-test-'));
   const config = loadConfig({

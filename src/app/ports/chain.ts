@@ -90,6 +90,13 @@ export interface WatchedAddress {
   readonly address: string;
 }
 
+/** Wrong coins: a transfer to a watched address in another currency than its quote's. */
+export interface UnexpectedTransfers {
+  recordUnexpected(t: ObservedTransfer, watched: WatchedAddress): Promise<void>;
+  /** Blocks at `fromHeight` and above are read again after a reorg. */
+  unexpectedDisconnected(chain: string, fromHeight: number): Promise<void>;
+}
+
 /** In-memory index of every address still watched: one set lookup per output. */
 export interface WatchList {
   lookup(chain: string, address: string): WatchedAddress | undefined;
@@ -120,6 +127,17 @@ export interface ChainCursorStore {
 }
 
 /** What every chain watcher exposes to the runtime, health and metrics. */
+/** The subset of pino that watchers log through. */
+export interface WatcherLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** A logger that drops everything, for watchers built without one. */
+export const silentLogger: WatcherLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
 export interface ChainWatcher {
   readonly chain: string;
   start(): Promise<void>;

@@ -14,6 +14,29 @@ export interface UncollectedPayment {
   readonly blockHeight: number;
   /** The payment has its quote's required confirmations. */
   readonly confirmed: boolean;
+  /** A wrong coin on the address (an UnexpectedDeposit), not a payment of the invoice. */
+  readonly unexpected?: boolean;
+}
+
+/** A listed token or ETH that arrived at a deposit address quoted for another currency. */
+export interface UnexpectedDeposit {
+  readonly id: string;
+  readonly chain: string;
+  readonly txid: string;
+  readonly index: number;
+  readonly invoiceId: string;
+  readonly quoteId: string;
+  readonly address: string;
+  /** What arrived. */
+  readonly currency: string;
+  /** What the address was quoted for. */
+  readonly expectedCurrency?: string;
+  readonly amount: bigint;
+  readonly blockHash: string;
+  readonly blockHeight: number;
+  /** The collection that swept it, or null while it is on the address. */
+  readonly collectionId: string | null;
+  readonly createdAt: number;
 }
 
 export interface CollectionItem {
@@ -22,6 +45,8 @@ export interface CollectionItem {
   readonly address: string;
   readonly currency: string;
   readonly amount: bigint;
+  /** An UnexpectedDeposit (paymentId is its id), not a payment. */
+  readonly unexpected?: boolean;
 }
 
 export interface CollectionRecord {
@@ -59,6 +84,12 @@ export interface CollectionStore {
   ): Promise<number>;
   /** Collections holding payments of the account's invoices, newest first. */
   list(accountId: string, limit: number): Promise<CollectionRecord[]>;
+  /** Records a wrong coin once per (chain, txid, index); a re-read block updates its block. */
+  saveUnexpected(d: UnexpectedDeposit): Promise<void>;
+  /** Uncollected wrong coins in blocks at `fromHeight` and above are forgotten (a reorg). */
+  unexpectedDisconnected(chain: string, fromHeight: number): Promise<void>;
+  /** Wrong coins on the account's invoices, newest first. */
+  listUnexpected(accountId: string, limit: number): Promise<UnexpectedDeposit[]>;
 }
 
 /** A collect transaction as mined: what the factory swept and what the tokens moved. */

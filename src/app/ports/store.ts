@@ -11,7 +11,13 @@ export interface ApiKeyRecord {
   readonly label: string | null;
   readonly createdAt: number;
   readonly revokedAt: number | null;
+  /** What the key may do: everything, or only read. */
+  readonly access: ApiKeyAccess;
+  /** Null: every project of the account; otherwise only this one. */
+  readonly projectId: string | null;
 }
+
+export type ApiKeyAccess = 'full' | 'read';
 
 export interface InvoiceFilter {
   readonly accountId: string;
@@ -96,7 +102,10 @@ export interface UnitOfWork {
   readonly quotes: {
     insert(q: Quote): Promise<void>;
     active(invoiceId: string): Promise<Quote | undefined>;
+    /** The active quotes of several invoices at once (an invoice without one is absent). */
+    activeOf(invoiceIds: readonly string[]): Promise<Quote[]>;
     get(id: string): Promise<Quote | undefined>;
+    byIds(ids: readonly string[]): Promise<Quote[]>;
     forInvoice(invoiceId: string): Promise<Quote[]>;
     deactivate(invoiceId: string): Promise<void>;
     activate(id: string): Promise<void>;
@@ -222,7 +231,7 @@ export interface StoreReads {
   >;
   readonly quotes: Pick<
     UnitOfWork['quotes'],
-    'active' | 'get' | 'forInvoice' | 'byAddress' | 'watched'
+    'active' | 'activeOf' | 'get' | 'byIds' | 'forInvoice' | 'byAddress' | 'watched'
   >;
   readonly payments: Pick<
     UnitOfWork['payments'],

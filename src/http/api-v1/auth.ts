@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate } from '../../app/accounts.js';
+import { authenticateKey } from '../../app/accounts.js';
 import type { AppContext } from '../../app/context.js';
+import { forbidden, readOnlyRefusal } from './scope.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -8,13 +9,13 @@ declare module 'fastify' {
   }
 }
 
-/** Bearer API key -> account; a bad key answers 401 and nothing else runs. */
+/** Bearer API key -> account and scope; a bad key answers 401, a read-only key's write 403. */
 export function bearerAuth(ctx: AppContext) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const header = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S{10,200})$/i.exec(header);
-    const accountId = m?.[1] ? await authenticate(ctx, m[1]) : null;
-    if (!accountId) {
+    const key = m?.[1] ? await authenticateKey(ctx, m[1]) : null;
+    if (!key) {
       return reply.status(401).send({
         error: {
           code: 'unauthorized',
@@ -23,6 +24,9 @@ export function bearerAuth(ctx: AppContext) {
         },
       });
     }
-    req.accountId = accountId;
+    req.accountId = key.accountId;
+    req.apiKey = { id: key.id, access: key.access, projectId: key.projectId };
+    const refused = readOnlyRefusal(req);
+    if (refused) return forbidden(reply, refused);
   };
 }

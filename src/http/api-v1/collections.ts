@@ -6,11 +6,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { CollectionService, CollectPlan } from '../../app/collections.js';
-import type { CollectionRecord } from '../../app/ports/collections.js';
+import type { CollectionRecord, UnexpectedDeposit } from '../../app/ports/collections.js';
 import type { RouteFamily } from '../face.js';
 
 export interface CollectionRouteDeps {
-  readonly collections: Pick<CollectionService, 'list' | 'transactions' | 'planDeposits'>;
+  readonly collections: Pick<
+    CollectionService,
+    'list' | 'transactions' | 'planDeposits' | 'unexpected'
+  >;
 }
 
 const tags = ['collections'];
@@ -38,7 +41,24 @@ function collectionView(c: CollectionRecord) {
       address: it.address,
       currency: it.currency,
       amount_units: String(it.amount),
+      unexpected: it.unexpected === true,
     })),
+  };
+}
+
+function unexpectedView(d: UnexpectedDeposit) {
+  return {
+    id: d.id,
+    invoice_id: d.invoiceId,
+    chain: d.chain,
+    address: d.address,
+    currency: d.currency,
+    expected_currency: d.expectedCurrency ?? null,
+    amount_units: String(d.amount),
+    txid: d.txid,
+    block_height: d.blockHeight,
+    collection_id: d.collectionId,
+    created_at: new Date(d.createdAt).toISOString(),
   };
 }
 
@@ -96,6 +116,28 @@ async function collectionRoutes(app: FastifyInstance, deps: CollectionRouteDeps)
         .filter((row) => row.items.length > 0)
         .map(collectionView);
       return { data };
+    },
+  );
+
+  r.get(
+    '/collections/unexpected',
+    {
+      schema: {
+        tags,
+        summary:
+          'Wrong coins: ETH or a listed token that arrived at a deposit address quoted for another currency, newest first; collected like payments',
+        querystring: Type.Object({
+          limit: Type.Optional(Type.String({ pattern: '^([1-9][0-9]?|[1-4][0-9]{2}|500)$' })),
+          invoice_id: Type.Optional(Id),
+        }),
+      },
+    },
+    async (req) => {
+      const rows = await c.unexpected(req.accountId, Number(req.query.limit ?? 100));
+      const invoiceId = req.query.invoice_id;
+      return {
+        data: rows.filter((d) => !invoiceId || d.invoiceId === invoiceId).map(unexpectedView),
+      };
     },
   );
 

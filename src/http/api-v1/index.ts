@@ -1,6 +1,7 @@
 import { nativeErrorHandler } from '../errors.js';
 import type { Face, RouteFamily } from '../face.js';
 import { bearerAuth } from './auth.js';
+import { projectScopeHook, requireProjectRule, type ScopeDeps } from './scope.js';
 import { invoiceRoutes } from './invoices.js';
 import { adminRoutes, projectRoutes } from './projects.js';
 import { bearerToken, sameSecret } from '../secret-compare.js';
@@ -10,6 +11,8 @@ export interface ApiV1Options {
   readonly adminToken?: string;
   /** Route families beyond invoices and projects (webhooks, collections), mounted the same way. */
   readonly families?: readonly RouteFamily[];
+  /** Finds a delivery's project, for API keys limited to one project. */
+  readonly deliveryProject?: ScopeDeps['deliveryProject'];
 }
 
 const invoiceFamily: RouteFamily = (api, { ctx }) => invoiceRoutes(api, ctx);
@@ -27,7 +30,16 @@ export const apiV1 =
           reply.status(404).send({ error: { code: 'not_found', message: 'no such endpoint' } }),
         );
         await api.register(async (merchant) => {
+          merchant.addHook('onRoute', requireProjectRule);
           merchant.addHook('onRequest', bearerAuth(ctx));
+          // Before validation: a request aimed at another project learns nothing, not even what is wrong with its body.
+          merchant.addHook(
+            'preValidation',
+            projectScopeHook({
+              ctx,
+              ...(opts.deliveryProject ? { deliveryProject: opts.deliveryProject } : {}),
+            }),
+          );
           for (const family of [invoiceFamily, projectFamily, ...(opts.families ?? [])])
             await family(merchant, deps);
         });

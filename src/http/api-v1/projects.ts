@@ -90,7 +90,9 @@ export async function projectRoutes(app: FastifyInstance, ctx: AppContext) {
   const tags = ['projects'];
   const Params = Type.Object({ shopId: ShopId });
   r.get('/projects', { schema: { tags, summary: "The account's projects" } }, async (req) => ({
-    data: (await ctx.store.projects.list(req.accountId)).map(projectView),
+    data: (await ctx.store.projects.list(req.accountId))
+      .filter((p) => !req.apiKey?.projectId || p.id === req.apiKey.projectId)
+      .map(projectView),
   }));
   r.get('/projects/:shopId', { schema: { tags, params: Params } }, async (req) =>
     projectView(await projectOf(ctx, req.accountId, req.params.shopId, 'shopId')),

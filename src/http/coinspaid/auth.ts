@@ -36,6 +36,12 @@ export function processingAuth(ctx: AppContext, signingKey: Uint8Array) {
       return reply
         .status(403)
         .send({ error: 'Bad signature header', code: 'bad_header_signature' });
+    // Create and cancel are POSTs; reads are GETs.
+    if (principal.access === 'read' && req.method !== 'GET' && req.method !== 'HEAD')
+      return reply.status(403).send({
+        error: 'This API key is read-only; use a key with full access to write',
+        code: 'forbidden',
+      });
     req.cpsAccountId = principal.accountId;
     req.cpsShopId = principal.shopId;
   };

@@ -5,7 +5,7 @@
  * error bodies only on 400 and 403 and throw on anything else.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate } from '../../app/accounts.js';
+import { authenticateKey } from '../../app/accounts.js';
 import type { AppContext } from '../../app/context.js';
 
 declare module 'fastify' {
@@ -29,9 +29,9 @@ export function tokenAuth(ctx: AppContext) {
         .send(unauthorizedBody('Authentication credentials were not provided.'));
     // "Token" is CryptoCloud's scheme; "Bearer" is accepted so one key header works on both APIs.
     const m = /^(?:Token|Bearer)\s+(\S{10,300})$/i.exec(header);
-    const accountId = m?.[1] ? await authenticate(ctx, m[1]) : null;
-    if (!accountId)
-      return reply.status(UNAUTHORIZED_STATUS).send(unauthorizedBody('Invalid token.'));
-    req.ccAccountId = accountId;
+    const key = m?.[1] ? await authenticateKey(ctx, m[1]) : null;
+    if (!key) return reply.status(UNAUTHORIZED_STATUS).send(unauthorizedBody('Invalid token.'));
+    req.ccAccountId = key.accountId;
+    req.apiKey = { id: key.id, access: key.access, projectId: key.projectId };
   };
 }

@@ -17,6 +17,7 @@ import { cryptoCloudErrorHandler, errorBody } from './errors.js';
 import { invoiceRoutes } from './invoices.js';
 import { legacyRoutes } from './legacy.js';
 import { staticRoutes } from './static.js';
+import { ccScopeHook } from './scope.js';
 
 export type { CryptoCloudServices } from './context.js';
 
@@ -58,6 +59,7 @@ export function cryptoCloudFace(services: CryptoCloudServices = {}): Face {
       bodyParsers(scope);
       scope.setErrorHandler(cryptoCloudErrorHandler);
       scope.addHook('onRequest', tokenAuth(ctx));
+      scope.addHook('preHandler', ccScopeHook(ctx));
       const deps = { ctx, ...services };
       createRoutes(scope, deps);
       invoiceRoutes(scope, deps);

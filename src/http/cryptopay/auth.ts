@@ -60,6 +60,13 @@ export function hmacAuth(ctx: AppContext, signingKey: Uint8Array) {
       }),
     );
     if (!sameSignature(m[2]!, expected)) return refuse('signature does not match');
+    // Every Cryptopay write is a POST; reads are GETs.
+    if (principal.access === 'read' && req.method !== 'GET' && req.method !== 'HEAD')
+      return reply
+        .status(403)
+        .send(
+          errorBody('forbidden', 'this API key is read-only; use a key with full access to write'),
+        );
     req.cpAccountId = principal.accountId;
     req.cpShopId = principal.shopId;
   };

@@ -21,6 +21,8 @@ import { invoiceListPages } from './pages/invoices.js';
 import { overviewPage } from './pages/overview.js';
 import { signInPages } from './pages/sign-in.js';
 import { userPages } from './pages/users.js';
+import { apiKeyPages } from './pages/api-keys.js';
+import { projectPages } from './pages/projects.js';
 import { walletPages } from './pages/wallets.js';
 import { webhookPages } from './pages/webhooks.js';
 import { dashRouter, requireDeclaredAccess, type Query, type Visitor } from './router.js';
@@ -167,6 +169,8 @@ export function dashboard(deps: DashboardDeps, limits: Partial<DashboardLimits> 
       auditPages(r, dc);
       walletPages(r, dc);
       webhookPages(r, dc);
+      projectPages(r, dc);
+      apiKeyPages(r, dc);
     });
   };
 }

@@ -19,6 +19,8 @@ const NAV: readonly { href: string; key: MessageKey; permission: Permission }[] 
   { href: '/dashboard/invoices/new', key: 'nav_new_invoice', permission: 'invoices.write' },
   { href: '/dashboard/wallets', key: 'nav_wallets', permission: 'read' },
   { href: '/dashboard/webhooks', key: 'nav_webhooks', permission: 'read' },
+  { href: '/dashboard/projects', key: 'nav_projects', permission: 'settings.write' },
+  { href: '/dashboard/api-keys', key: 'nav_api_keys', permission: 'settings.write' },
   { href: '/dashboard/users', key: 'nav_users', permission: 'users.manage' },
   { href: '/dashboard/audit', key: 'nav_audit', permission: 'audit.read' },
   { href: '/dashboard/account', key: 'nav_account', permission: 'read' },

@@ -6,6 +6,8 @@ import * as m011 from './011_address_counters.js';
 import * as m012 from './012_dashboard.js';
 import * as m014 from './014_collections.js';
 import * as m015 from './015_payment_valid_until.js';
+import * as m016 from './016_unexpected_deposits.js';
+import * as m017 from './017_api_key_scopes.js';
 
 /** Every migration, in order. Numbers are reserved per capability to avoid clashes. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +18,6 @@ export const migrations: Record<string, Migration> = {
   '012_dashboard': m012,
   '014_collections': m014,
   '015_payment_valid_until': m015,
+  '016_unexpected_deposits': m016,
+  '017_api_key_scopes': m017,
 };

@@ -43,7 +43,13 @@ interface CollectionBody {
   status: string;
   sender: string;
   fee_wei: string;
-  items: { payment_id: string; invoice_id: string; currency: string; amount_units: string }[];
+  items: {
+    payment_id: string;
+    invoice_id: string;
+    currency: string;
+    amount_units: string;
+    unexpected: boolean;
+  }[];
 }
 interface PlanBody {
   to: Address;
@@ -343,6 +349,51 @@ describe('forwarder deposit addresses through Kassa', () => {
       return ids.includes(a.id) && ids.includes(b.id);
     });
     expect((await treasury()).ETH - before.ETH).toBe(amounts[0]! + amounts[1]!);
+  });
+
+  it('records a wrong coin at a deposit address for the merchant and collects it with the rest', async () => {
+    const inv = await createInvoice('USDT_ERC20', '5');
+    const address = inv.quote!.address as Address;
+    const before = await treasury();
+    await payToken(c, c.tusd, address, 3n * 10n ** 18n);
+    await payEth(c, address, 12_345n);
+    type Wrong = {
+      currency: string;
+      expected_currency: string;
+      amount_units: string;
+      collection_id: string | null;
+    };
+    const wrong = async () =>
+      (await kassa.api('GET', `/api/v1/collections/unexpected?invoice_id=${inv.id}`)).body
+        .data as Wrong[];
+    const seen = await waitFor('wrong coins recorded', async () => {
+      const rows = await wrong();
+      return rows.length === 2 ? rows : undefined;
+    });
+    expect(
+      seen.map((d) => [d.currency, d.expected_currency, d.amount_units, d.collection_id]).sort(),
+    ).toEqual([
+      ['ETH', 'USDT_ERC20', '12345', null],
+      ['TUSD_ERC20', 'USDT_ERC20', String(3n * 10n ** 18n), null],
+    ]);
+    // Not a payment of the invoice.
+    const res = await kassa.api('GET', `/api/v1/invoices/${inv.id}/payments`);
+    expect((res.body as { data: unknown[] }).data).toEqual([]);
+
+    await waitFor('wrong coins collected', async () => {
+      await kassa.forwarders.autoCollect!.runOnce();
+      return (await wrong()).every((d) => d.collection_id !== null);
+    });
+    const after = await treasury();
+    expect(after.TUSD_ERC20 - before.TUSD_ERC20).toBe(3n * 10n ** 18n);
+    expect(after.ETH - before.ETH).toBe(12_345n);
+    const [collection] = await collections(`?invoice_id=${inv.id}`);
+    expect(collection!.items.map((i) => [i.currency, i.amount_units, i.unexpected]).sort()).toEqual(
+      [
+        ['ETH', '12345', true],
+        ['TUSD_ERC20', String(3n * 10n ** 18n), true],
+      ],
+    );
   });
 
   it('collects a token Kassa does not list when its contract is passed later', async () => {

@@ -20,6 +20,8 @@ export interface RecordedPayment {
   blockHash: string | null;
   /** How many times recordTransfer saw it. */
   seen: number;
+  /** Reported gone while unmined; seen again, it counts again (as PaymentRecorder does). */
+  dropped: boolean;
 }
 
 export class RecordingLedger implements PaymentLedger {
@@ -36,12 +38,14 @@ export class RecordingLedger implements PaymentLedger {
       p.blockHeight = t.blockHeight;
       p.blockHash = t.blockHash;
       p.seen += 1;
+      p.dropped = false;
     } else {
       this.payments.set(key, {
         transfer: t,
         blockHeight: t.blockHeight,
         blockHash: t.blockHash,
         seen: 1,
+        dropped: false,
       });
     }
   }
@@ -63,12 +67,14 @@ export class RecordingLedger implements PaymentLedger {
 
   async transactionDropped(_chain: string, txid: string): Promise<void> {
     this.dropped.push(txid);
+    for (const p of this.payments.values())
+      if (p.transfer.txid === txid && p.blockHeight === null) p.dropped = true;
   }
 
   async unminedTransactions(): Promise<UnminedTransaction[]> {
     return unmined(
       [...this.payments.values()]
-        .filter((p) => p.blockHeight === null && !this.dropped.includes(p.transfer.txid))
+        .filter((p) => p.blockHeight === null && !p.dropped)
         .map((p) => ({ txid: p.transfer.txid, validUntil: p.transfer.validUntil ?? null })),
     );
   }

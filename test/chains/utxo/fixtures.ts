@@ -143,8 +143,9 @@ export class RecordingLedger implements PaymentLedger {
 
   async transactionDropped(_chain: string, txid: string): Promise<void> {
     this.events.push({ kind: 'dropped', txid });
+    // As PaymentRecorder: a mined payment is only undone by a reorg, never by a mempool report.
     for (const [k, p] of this.payments)
-      if (p.txid === txid) this.payments.set(k, { ...p, dropped: true });
+      if (p.txid === txid && p.blockHeight === null) this.payments.set(k, { ...p, dropped: true });
   }
 
   async unminedTransactions(): Promise<UnminedTransaction[]> {

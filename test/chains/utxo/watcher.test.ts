@@ -358,6 +358,9 @@ describe('UTXO watcher against litecoind (regtest) with a recording ledger', () 
       'payment after notify',
       5_000,
     );
+    expect(ledger.paymentsTo(address)).toEqual([
+      expect.objectContaining({ address, amount: 1_000_000n, blockHash: block, dropped: false }),
+    ]);
   });
 
   it('refuses a node on another network than the wallet keys, saying so in health', async () => {
