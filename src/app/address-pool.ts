@@ -74,7 +74,7 @@ export class AddressPool implements AddressSource {
               uow.addresses.reserve(w.projectId, w.chain, w.walletId, n),
             ),
           )
-          .then(async (got) => {
+          .then((got) => {
             held.highestUsed = got.highestUsed;
             const id = derivationSourceId(w);
             const pool = this.poolOf(id);
@@ -82,7 +82,9 @@ export class AddressPool implements AddressSource {
               pool.ready.set(got.idx + k, address);
             held.ranges.push({ next: got.idx, end: got.idx + n });
           }),
-        (p) => (held.reserving = p),
+        (p) => {
+          held.reserving = p;
+        },
         () => (held.reserving = null),
       );
     }
@@ -120,7 +122,9 @@ export class AddressPool implements AddressSource {
       // Runs after the caller's transaction: a store query inside it would wait on the transaction.
       this.track(
         new Promise<void>((r) => setImmediate(r)).then(() => this.refill(w, id, pool, index + 1)),
-        (p) => (pool.refilling = p),
+        (p) => {
+          pool.refilling = p;
+        },
         () => (pool.refilling = null),
       );
     }
