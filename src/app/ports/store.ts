@@ -1,4 +1,5 @@
 /** The storage the use cases need, as one unit of work per transaction. */
+import type { UnexpectedDeposit } from './collections.js';
 import type { Account, Project } from '../../domain/project.js';
 import type { Invoice, InvoiceEvent, Payment, Quote, Refund } from '../../domain/invoice.js';
 import type { InvoiceStatus } from '../../domain/invoice-status.js';
@@ -162,6 +163,10 @@ export interface UnitOfWork {
       at: number,
     ): Promise<boolean>;
   };
+  readonly unexpectedDeposits: {
+    /** Inserts a wrong coin once per (chain, txid, index); true when new (a re-read moves its block). */
+    insertIfNew(d: UnexpectedDeposit): Promise<boolean>;
+  };
   readonly addresses: {
     /** The address `invoiceId` already holds on this wallet, if any. */
     held(
@@ -175,6 +180,13 @@ export interface UnitOfWork {
      * caller's transaction: one statement, no retries, distinct under concurrency.
      */
     take(projectId: string, chain: string, walletId: string): Promise<WalletIndex>;
+    /** Advances the counter by `count` at once: the indexes from `idx` on are the caller's. */
+    reserve(
+      projectId: string,
+      chain: string,
+      walletId: string,
+      count: number,
+    ): Promise<WalletIndex>;
     /** An address whose invoice expired unpaid and whose cool-down is over (opt-in reuse). */
     reusable(
       projectId: string,
