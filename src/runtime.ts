@@ -24,11 +24,7 @@ import { SECRET_SETTINGS, type Config } from './config.js';
 import { buildServer } from './http/server.js';
 import { cryptoCloudFace } from './http/cryptocloud/index.js';
 import { InvoiceMailScheduler } from './app/invoice-mail.js';
-import {
-  registerStaticWallets,
-  StaticAwareWatchList,
-  StaticWallets,
-} from './app/static-wallets.js';
+import { StaticAwareWatchList, StaticWallets } from './app/static-wallets.js';
 import { smtpMailer } from './mail/smtp-mailer.js';
 import { mailRepository } from './store/mail-repository.js';
 import { staticWalletRepository } from './store/static-wallet-repository.js';
@@ -228,10 +224,9 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   const forwarders = await buildForwarders(config, ctx, store, logger);
   // CryptoCloud static wallets: their addresses are watched too, and payments to them become invoices.
   const staticWallets = new StaticWallets(ctx, staticWalletRepository(store.db));
-  registerStaticWallets(ctx, staticWallets);
   await staticWallets.load();
   const watchList = new StaticAwareWatchList(ctx.store, clock, staticWallets);
-  const ledger = new PaymentRecorder(ctx, watchList);
+  const ledger = new PaymentRecorder(ctx, watchList, staticWallets);
   const recheck = new RecheckScheduler(ctx, overrides.loopIntervalsMs?.recheck ?? 1000, (err) =>
     logger.error({ err }, 'status recheck failed'),
   );

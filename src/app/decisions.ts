@@ -2,7 +2,7 @@
 import { cryptoCurrency } from '../domain/currencies.js';
 import { invalid, invalidState, KassaError, notFound } from '../domain/errors.js';
 import type { Invoice, Refund } from '../domain/invoice.js';
-import { isUnresolved, type InvoiceStatus } from '../domain/invoice-status.js';
+import { canCancel, canComplete, canRecordRefund, isUnresolved } from '../domain/invoice-status.js';
 import { InvalidAmount, isZero, parseDecimal } from '../domain/money.js';
 import type { AppContext } from './context.js';
 import { newId } from './ids.js';
@@ -16,11 +16,13 @@ export async function cancelInvoice(ctx: AppContext, inv: Invoice): Promise<Invo
     const locked = await uow.invoices.lock(inv.id);
     if (!locked) throw notFound('invoice');
     const before = await settle(ctx, uow, inv.id);
-    const status: InvoiceStatus = before.invoice.status;
-    if (locked.cancelledAt !== null) throw invalidState('the invoice is already cancelled');
-    if (status !== 'created' && status !== 'pending') {
-      throw invalidState(`an invoice that is ${status} cannot be cancelled`);
-    }
+    const status = before.invoice.status;
+    if (!canCancel({ status, cancelledAt: locked.cancelledAt }))
+      throw invalidState(
+        locked.cancelledAt !== null
+          ? 'the invoice is already cancelled'
+          : `an invoice that is ${status} cannot be cancelled`,
+      );
     await uow.invoices.setCancelled(inv.id, ctx.clock.now());
     return settle(ctx, uow, inv.id, [{ type: 'invoice.canceled' }]);
   });
@@ -32,10 +34,12 @@ export async function cancelInvoice(ctx: AppContext, inv: Invoice): Promise<Invo
 export async function completeInvoice(ctx: AppContext, inv: Invoice): Promise<InvoiceView> {
   const result = await ctx.store.transaction(async (uow) => {
     const current = (await settle(ctx, uow, inv.id)).invoice;
-    if (current.resolution !== null)
-      throw invalidState(`the invoice is already ${current.resolution}`);
-    if (!isUnresolved(current))
-      throw invalidState('only an unresolved invoice can be marked completed');
+    if (!canComplete(current))
+      throw invalidState(
+        current.resolution !== null
+          ? `the invoice is already ${current.resolution}`
+          : 'only an unresolved invoice can be marked completed',
+      );
     await uow.invoices.setManualResolution(inv.id, 'completed', ctx.clock.now());
     return settle(ctx, uow, inv.id);
   });
@@ -67,10 +71,12 @@ export async function recordRefund(
   }
   const result = await ctx.store.transaction(async (uow) => {
     const current = (await settle(ctx, uow, inv.id)).invoice;
-    if (current.status === 'refunded') throw invalidState('the invoice is already refunded');
-    if (current.receivedConfirmed === 0n && current.receivedUnconfirmed === 0n) {
-      throw invalidState('nothing was received on this invoice');
-    }
+    if (!canRecordRefund(current))
+      throw invalidState(
+        current.status === 'refunded'
+          ? 'the invoice is already refunded'
+          : 'nothing was received on this invoice',
+      );
     const refund: Refund = {
       id: newId('ref', ctx.clock.now()),
       invoiceId: inv.id,

@@ -4,6 +4,7 @@
  */
 import { cryptoCurrency } from '../domain/currencies.js';
 import type { Invoice, Payment, Quote } from '../domain/invoice.js';
+import type { InvoiceContext, InvoiceStatus, Resolution } from '../domain/invoice-status.js';
 import { formatUnits } from '../domain/money.js';
 
 export interface QuoteView {
@@ -25,9 +26,9 @@ export interface InvoiceView {
   uuid: string;
   shop_id: string;
   order_id: string | null;
-  status: string;
-  context: string | null;
-  resolution: string | null;
+  status: InvoiceStatus;
+  context: InvoiceContext | null;
+  resolution: Resolution | null;
   /** The price, exact decimal string, in `currency`. */
   amount: string;
   currency: string;

@@ -1,4 +1,4 @@
-/** Invoice use cases: create, read, list, cancel, resolve, refund. */
+/** Invoice use cases: create, find, choose a currency, list, and read events and payments. */
 import {
   cryptoCurrency,
   fiatCurrency,
@@ -307,8 +307,10 @@ export async function listInvoices(
   filter: InvoiceFilter,
 ): Promise<{ items: InvoiceView[]; total?: number }> {
   const rows = await ctx.store.invoices.list(filter);
-  const items = await Promise.all(rows.map((i) => invoiceDetails(ctx, i)));
-  return { items };
+  const active = new Map(
+    (await ctx.store.quotes.activeOf(rows.map((i) => i.id))).map((q) => [q.invoiceId, q]),
+  );
+  return { items: rows.map((i) => viewOf(ctx, i, active.get(i.id))) };
 }
 
 export async function countInvoices(ctx: AppContext, filter: InvoiceFilter): Promise<number> {

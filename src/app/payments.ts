@@ -18,16 +18,30 @@ import type {
 import type { UnitOfWork } from './ports/store.js';
 import { paymentFromTransfer } from './transfer-payment.js';
 import { settle, type PendingEvent } from './settle.js';
-import { recordStaticTransfer } from './static-wallets.js';
 import { viewOf } from './views.js';
 
 /** Confirmations beyond this stop being tracked; far past every policy. */
 const CONFIRMATION_CAP = 1000;
 
+/** A change to one recorded payment and the events it makes. */
+interface PaymentChange {
+  readonly payment: Payment;
+  readonly patch: Parameters<UnitOfWork['payments']['update']>[1];
+  /** What the payment must still hold for the change to apply. */
+  readonly expected: Parameters<UnitOfWork['payments']['update']>[3];
+  readonly events: readonly PendingEvent[];
+}
+
+/** Where a transfer no quote matches goes (CryptoCloud static wallets); the invoice it made, or null. */
+export interface UnmatchedTransfers {
+  recordTransfer(uow: UnitOfWork, t: ObservedTransfer): Promise<string | null>;
+}
+
 export class PaymentRecorder implements PaymentLedger {
   constructor(
     private readonly ctx: AppContext,
     private readonly watchList?: WatchList,
+    private readonly unmatched?: UnmatchedTransfers,
   ) {}
 
   private async quoteFor(uow: UnitOfWork, t: ObservedTransfer) {
@@ -66,7 +80,7 @@ export class PaymentRecorder implements PaymentLedger {
       }
       const quote = await this.quoteFor(uow, t);
       // No quote: maybe a CryptoCloud static wallet's address, where every payment makes its own invoice.
-      if (!quote) return recordStaticTransfer(this.ctx, uow, t);
+      if (!quote) return (await this.unmatched?.recordTransfer(uow, t)) ?? null;
       const payment = paymentFromTransfer(t, quote, now);
       if (!(await uow.payments.insertIfNew(payment))) return null;
       // A payment to an earlier quote's address makes that quote the one that counts.
@@ -90,65 +104,67 @@ export class PaymentRecorder implements PaymentLedger {
   }
 
   async tipChanged(chain: string, height: number): Promise<void> {
-    const now = this.ctx.clock.now();
-    const changed = await this.ctx.store.transaction(async (uow) => {
-      const byInvoice = new Map<string, PendingEvent[]>();
-      for (const p of await uow.payments.mined(chain, CONFIRMATION_CAP)) {
-        const confirmations = Math.max(0, height - (p.blockHeight ?? height) + 1);
-        if (confirmations === p.confirmations) continue;
-        const expected = { confirmations: p.confirmations, blockHeight: p.blockHeight };
-        if (!(await uow.payments.update(p.id, { confirmations }, now, expected))) continue;
-        const events = byInvoice.get(p.invoiceId) ?? [];
-        const quote = await uow.quotes.get(p.quoteId);
-        const req = quote?.requiredConfirmations ?? 1;
-        if (p.confirmations < req && confirmations >= req) {
-          events.push({ type: 'payment.confirmed', payment: { ...p, confirmations } });
-        }
-        byInvoice.set(p.invoiceId, events);
-      }
-      for (const [invoiceId, events] of byInvoice) await settle(this.ctx, uow, invoiceId, events);
-      return [...byInvoice.keys()];
+    await this.changePayments(async (uow) => {
+      const moved = (await uow.payments.mined(chain, CONFIRMATION_CAP))
+        .map((p) => ({ p, confirmations: Math.max(0, height - (p.blockHeight ?? height) + 1) }))
+        .filter(({ p, confirmations }) => confirmations !== p.confirmations);
+      const quotes = await uow.quotes.byIds(moved.map(({ p }) => p.quoteId));
+      const required = new Map(quotes.map((q) => [q.id, q.requiredConfirmations]));
+      return moved.map(({ p, confirmations }): PaymentChange => {
+        const req = required.get(p.quoteId) ?? 1;
+        return {
+          payment: p,
+          patch: { confirmations },
+          expected: { confirmations: p.confirmations, blockHeight: p.blockHeight },
+          events:
+            p.confirmations < req && confirmations >= req
+              ? [{ type: 'payment.confirmed', payment: { ...p, confirmations } }]
+              : [],
+        };
+      });
     });
-    for (const id of changed) this.ctx.onInvoiceChanged?.(id);
   }
 
   async blocksDisconnected(chain: string, fromHeight: number): Promise<void> {
-    const now = this.ctx.clock.now();
-    const changed = await this.ctx.store.transaction(async (uow) => {
-      const byInvoice = new Map<string, PendingEvent[]>();
-      for (const p of await uow.payments.minedFrom(chain, fromHeight)) {
-        const undone = await uow.payments.update(
-          p.id,
-          { blockHash: null, blockHeight: null, confirmations: 0 },
-          now,
-          { blockHash: p.blockHash, blockHeight: p.blockHeight },
-        );
-        if (!undone) continue;
-        const events = byInvoice.get(p.invoiceId) ?? [];
-        events.push({
-          type: 'payment.unconfirmed',
-          payment: { ...p, blockHash: null, blockHeight: null, confirmations: 0 },
-        });
-        byInvoice.set(p.invoiceId, events);
-      }
-      for (const [invoiceId, events] of byInvoice) await settle(this.ctx, uow, invoiceId, events);
-      return [...byInvoice.keys()];
-    });
-    for (const id of changed) this.ctx.onInvoiceChanged?.(id);
+    const patch = { blockHash: null, blockHeight: null, confirmations: 0 };
+    await this.changePayments(async (uow) =>
+      (await uow.payments.minedFrom(chain, fromHeight)).map((p): PaymentChange => ({
+        payment: p,
+        patch,
+        expected: { blockHash: p.blockHash, blockHeight: p.blockHeight },
+        events: [{ type: 'payment.unconfirmed', payment: { ...p, ...patch } }],
+      })),
+    );
   }
 
   async transactionDropped(chain: string, txid: string): Promise<void> {
+    await this.changePayments(async (uow) =>
+      (await uow.payments.byTxid(chain, txid))
+        // A mined payment is only undone by a reorg, never by a mempool report.
+        .filter((p) => !p.dropped && p.blockHeight === null)
+        .map((p): PaymentChange => ({
+          payment: p,
+          patch: { dropped: true },
+          expected: { dropped: false, blockHeight: null },
+          events: [{ type: 'payment.dropped', payment: { ...p, dropped: true } }],
+        })),
+    );
+  }
+
+  /**
+   * In one transaction: apply each payment's change, then settle every invoice
+   * whose payments changed with the events those changes make; then notify.
+   */
+  private async changePayments(
+    changes: (uow: UnitOfWork) => Promise<readonly PaymentChange[]>,
+  ): Promise<void> {
     const now = this.ctx.clock.now();
     const changed = await this.ctx.store.transaction(async (uow) => {
       const byInvoice = new Map<string, PendingEvent[]>();
-      for (const p of await uow.payments.byTxid(chain, txid)) {
-        // A mined payment is only undone by a reorg, never by a mempool report.
-        if (p.dropped || p.blockHeight !== null) continue;
-        const expected = { dropped: false, blockHeight: null };
-        if (!(await uow.payments.update(p.id, { dropped: true }, now, expected))) continue;
-        const events = byInvoice.get(p.invoiceId) ?? [];
-        events.push({ type: 'payment.dropped', payment: { ...p, dropped: true } });
-        byInvoice.set(p.invoiceId, events);
+      for (const { payment, patch, expected, events } of await changes(uow)) {
+        // Another process made this change first: it also told of it.
+        if (!(await uow.payments.update(payment.id, patch, now, expected))) continue;
+        byInvoice.set(payment.invoiceId, [...(byInvoice.get(payment.invoiceId) ?? []), ...events]);
       }
       for (const [invoiceId, events] of byInvoice) await settle(this.ctx, uow, invoiceId, events);
       return [...byInvoice.keys()];

@@ -196,26 +196,6 @@ export class StaticWallets {
   }
 }
 
-const registry = new WeakMap<AppContext, StaticWallets>();
-
-/** Makes `wallets` the static wallets the payment ledger of `ctx` hands unknown addresses to. */
-export function registerStaticWallets(ctx: AppContext, wallets: StaticWallets): void {
-  registry.set(ctx, wallets);
-}
-
-export function staticWalletsOf(ctx: AppContext): StaticWallets | undefined {
-  return registry.get(ctx);
-}
-
-/** Called by the payment ledger for a transfer no quote matches. */
-export async function recordStaticTransfer(
-  ctx: AppContext,
-  uow: UnitOfWork,
-  t: ObservedTransfer,
-): Promise<string | null> {
-  return (await registry.get(ctx)?.recordTransfer(uow, t)) ?? null;
-}
-
 /** A watch-list entry for a static address (it has no quote of its own). */
 export function staticWatchEntry(w: StaticWallet): WatchedAddress {
   return {

@@ -127,6 +127,23 @@ export function isUnresolved(r: Pick<StatusResult, 'context' | 'resolution'>): b
   return r.context !== null && r.resolution === null;
 }
 
+/** The merchant may cancel while nothing is confirmed, once. */
+export function canCancel(i: { status: InvoiceStatus; cancelledAt: number | null }): boolean {
+  return i.cancelledAt === null && (i.status === 'created' || i.status === 'pending');
+}
+
+/** The merchant may accept an invoice as completed while it waits for their decision. */
+export function canComplete(r: Pick<StatusResult, 'context' | 'resolution'>): boolean {
+  return isUnresolved(r);
+}
+
+/** A refund can be recorded once something arrived, unless the invoice is refunded already. */
+export function canRecordRefund(
+  r: Pick<StatusResult, 'status'> & { receivedConfirmed: bigint; receivedUnconfirmed: bigint },
+): boolean {
+  return r.status !== 'refunded' && (r.receivedConfirmed > 0n || r.receivedUnconfirmed > 0n);
+}
+
 /** Open invoices can still receive a first payment on time. */
 export function isOpen(r: Pick<StatusResult, 'status' | 'closed'>): boolean {
   return !r.closed && (r.status === 'created' || r.status === 'pending' || r.status === 'partial');

@@ -1,12 +1,14 @@
 /**
  * How each callback format names an invoice's state (spec section 2, "How each
- * face names these"). Pure functions of the native status, context and resolution.
+ * face names these"). Pure functions of the native status, context and resolution;
+ * each maps every native status, so a new one does not compile until it is named.
  */
+import type { InvoiceContext, InvoiceStatus, Resolution } from './invoice-status.js';
 
 export interface InvoiceState {
-  readonly status: string;
-  readonly context: string | null;
-  readonly resolution: string | null;
+  readonly status: InvoiceStatus;
+  readonly context: InvoiceContext | null;
+  readonly resolution: Resolution | null;
   /** Set when the merchant cancelled, as opposed to the timer running out. */
   readonly cancelled_at?: string | null;
 }
@@ -26,22 +28,26 @@ export function isCryptoCloudPaid(s: InvoiceState): boolean {
   return (s.status === 'paid' || s.status === 'overpaid') && s.context !== 'paid_late';
 }
 
+/**
+ * CryptoCloud's name of an invoice not paid in its sense. Covered but late
+ * counts as partial: money arrived, the order waits for the merchant's decision.
+ */
+const CRYPTOCLOUD_UNPAID = {
+  created: 'created',
+  pending: 'created',
+  partial: 'partial',
+  paid: 'partial',
+  overpaid: 'partial',
+  canceled: 'canceled',
+  refunded: 'canceled',
+} as const satisfies Record<InvoiceStatus, CryptoCloudStatus>;
+
 /** CryptoCloud has no pending state and no "unresolved": it names invoices by amount. */
 export function cryptoCloudStatus(s: InvoiceState): CryptoCloudStatus {
   if (s.status === 'refunded' || s.resolution === 'refunded') return 'canceled';
   // CryptoCloud itself reports an accepted overpayment as "overpaid", a final success state.
   if (isCryptoCloudPaid(s)) return s.status === 'overpaid' ? 'overpaid' : 'paid';
-  // Covered but late counts as partial: money arrived, the order waits for the merchant's decision.
-  switch (s.status) {
-    case 'partial':
-    case 'paid':
-    case 'overpaid':
-      return 'partial';
-    case 'canceled':
-      return 'canceled';
-    default:
-      return 'created';
-  }
+  return CRYPTOCLOUD_UNPAID[s.status];
 }
 
 export type CryptopayStatus = 'new' | 'completed' | 'unresolved' | 'cancelled' | 'refunded';
@@ -62,14 +68,24 @@ export function cryptopayStatus(s: InvoiceState): CryptopayState {
       status_context:
         s.context !== null && CRYPTOPAY_CONTEXTS.includes(s.context) ? s.context : null,
     };
-  if (s.status === 'refunded' || s.resolution === 'refunded')
-    return { status: 'refunded', status_context: null };
-  if (s.status === 'canceled') return { status: 'cancelled', status_context: null };
-  if (s.context !== null) return { status: 'unresolved', status_context: s.context };
-  if (s.status === 'paid') return { status: 'completed', status_context: null };
-  // Overpaid without a context cannot come from the status function; name it as Cryptopay would.
-  if (s.status === 'overpaid') return { status: 'unresolved', status_context: 'overpaid' };
-  return { status: 'new', status_context: null };
+  if (s.resolution === 'refunded') return { status: 'refunded', status_context: null };
+  if (s.context !== null && s.status !== 'refunded' && s.status !== 'canceled')
+    return { status: 'unresolved', status_context: s.context };
+  switch (s.status) {
+    case 'refunded':
+      return { status: 'refunded', status_context: null };
+    case 'canceled':
+      return { status: 'cancelled', status_context: null };
+    case 'paid':
+      return { status: 'completed', status_context: null };
+    // Overpaid without a context cannot come from the status function; name it as Cryptopay would.
+    case 'overpaid':
+      return { status: 'unresolved', status_context: 'overpaid' };
+    case 'created':
+    case 'pending':
+    case 'partial':
+      return { status: 'new', status_context: null };
+  }
 }
 
 export type CoinsPaidStatus = 'created' | 'pending' | 'processing' | 'confirmed' | 'failed';
@@ -106,7 +122,12 @@ export function coinsPaidStatus(s: InvoiceState, confirming = false): CoinsPaidS
   if (s.status === 'paid' || s.status === 'overpaid') return { status: 'confirmed', error: '' };
   // CoinsPaid fails an invoice whose transaction stays processing for more than 24 hours.
   if (s.context === 'unconfirmed') return failed(COINSPAID_ERRORS.processingTooLong);
-  if (s.status === 'partial') return { status: 'pending', error: '' };
-  if (s.status === 'pending') return { status: confirming ? 'processing' : 'pending', error: '' };
-  return { status: 'created', error: '' };
+  switch (s.status) {
+    case 'partial':
+      return { status: 'pending', error: '' };
+    case 'pending':
+      return { status: confirming ? 'processing' : 'pending', error: '' };
+    case 'created':
+      return { status: 'created', error: '' };
+  }
 }

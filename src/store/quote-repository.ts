@@ -18,6 +18,25 @@ export function quoteRepository(db: Kysely<Database>): UnitOfWork['quotes'] {
         .executeTakeFirst();
       return r && toQuote(r);
     },
+    async activeOf(invoiceIds) {
+      if (invoiceIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('quotes')
+        .selectAll()
+        .where('invoice_id', 'in', [...new Set(invoiceIds)])
+        .where('active', '=', 1)
+        .execute();
+      return rows.map(toQuote);
+    },
+    async byIds(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('quotes')
+        .selectAll()
+        .where('id', 'in', [...new Set(ids)])
+        .execute();
+      return rows.map(toQuote);
+    },
     async get(id) {
       const r = await db.selectFrom('quotes').selectAll().where('id', '=', id).executeTakeFirst();
       return r && toQuote(r);

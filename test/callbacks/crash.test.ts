@@ -78,7 +78,7 @@ describe.each(ENGINES)('dispatcher crash on %s', (engine) => {
     for (let i = 0; i < 8; i++) {
       const inv = await seedInvoice(store.db, seeded);
       const ids: string[] = [];
-      for (const status of ['pending', 'partial', 'paid']) {
+      for (const status of ['pending', 'partial', 'paid'] as const) {
         const [e] = await appendEvents(store.db, seeded.shopId, [
           {
             invoiceId: inv.id,

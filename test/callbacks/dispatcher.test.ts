@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Dispatcher, type DispatcherOptions } from '../../src/callbacks/dispatcher.js';
+import type { InvoiceStatus } from '../../src/domain/invoice-status.js';
 import { DeliveriesRepository } from '../../src/store/deliveries-repository.js';
 import { withCallbackTables } from '../../src/store/deliveries-repository.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
@@ -44,7 +45,10 @@ describe.each(ENGINES)('dispatcher on %s', (engine) => {
     return d;
   };
 
-  const statusEvent = async (inv: { id: string; uuid: string }, status = 'pending') =>
+  const statusEvent = async (
+    inv: { id: string; uuid: string },
+    status: InvoiceStatus = 'pending',
+  ) =>
     appendEvents(store.db, seeded.shopId, [
       {
         invoiceId: inv.id,
@@ -132,7 +136,7 @@ describe.each(ENGINES)('dispatcher on %s', (engine) => {
     await addEndpoint(store.db, seeded.shopId, `${receiver.url}/hook`, 'native', SECRET);
     const a = await seedInvoice(store.db, seeded);
     const b = await seedInvoice(store.db, seeded);
-    const statuses = ['pending', 'partial', 'paid'];
+    const statuses = ['pending', 'partial', 'paid'] as const;
     const aEvents: string[] = [];
     const bEvents: string[] = [];
     for (const s of statuses) {

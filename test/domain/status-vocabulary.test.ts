@@ -7,11 +7,12 @@ import {
   isCryptoCloudPaid,
   type InvoiceState,
 } from '../../src/domain/status-vocabulary.js';
+import type { InvoiceContext, InvoiceStatus, Resolution } from '../../src/domain/invoice-status.js';
 
 const s = (
-  status: string,
-  context: string | null = null,
-  resolution: string | null = null,
+  status: InvoiceStatus,
+  context: InvoiceContext | null = null,
+  resolution: Resolution | null = null,
   cancelled_at: string | null = null,
 ): InvoiceState => ({
   status,

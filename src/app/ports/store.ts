@@ -102,7 +102,10 @@ export interface UnitOfWork {
   readonly quotes: {
     insert(q: Quote): Promise<void>;
     active(invoiceId: string): Promise<Quote | undefined>;
+    /** The active quotes of several invoices at once (an invoice without one is absent). */
+    activeOf(invoiceIds: readonly string[]): Promise<Quote[]>;
     get(id: string): Promise<Quote | undefined>;
+    byIds(ids: readonly string[]): Promise<Quote[]>;
     forInvoice(invoiceId: string): Promise<Quote[]>;
     deactivate(invoiceId: string): Promise<void>;
     activate(id: string): Promise<void>;
@@ -221,7 +224,7 @@ export interface StoreReads {
   >;
   readonly quotes: Pick<
     UnitOfWork['quotes'],
-    'active' | 'get' | 'forInvoice' | 'byAddress' | 'watched'
+    'active' | 'activeOf' | 'get' | 'byIds' | 'forInvoice' | 'byAddress' | 'watched'
   >;
   readonly payments: Pick<
     UnitOfWork['payments'],

@@ -21,7 +21,7 @@ import {
 } from '../../../app/invoices.js';
 import { cryptoCurrency } from '../../../domain/currencies.js';
 import { KassaError } from '../../../domain/errors.js';
-import { isUnresolved } from '../../../domain/invoice-status.js';
+import { canCancel, canComplete } from '../../../domain/invoice-status.js';
 import { formatUnits } from '../../../domain/money.js';
 import { html, type Html } from '../../pay/html.js';
 import { qrSvg } from '../../pay/qr.js';
@@ -204,8 +204,7 @@ async function detail(dc: DashContext, req: DashRequest, v: SignedIn, error: str
         )}
       </ul>`
     : html`<p class="muted">${t('no_refunds')}</p>`;
-  const cancellable =
-    inv.cancelledAt === null && (inv.status === 'created' || inv.status === 'pending');
+  const cancellable = canCancel(inv);
   const actions: Html[] = [];
   if (writer && cancellable)
     actions.push(
@@ -213,7 +212,7 @@ async function detail(dc: DashContext, req: DashRequest, v: SignedIn, error: str
         >${t('cancel_invoice')}</a
       >`,
     );
-  if (writer && isUnresolved(inv))
+  if (writer && canComplete(inv))
     actions.push(
       html`<a class="button" href="/dashboard/invoices/${inv.id}/confirm/complete"
         >${t('complete_invoice')}</a
