@@ -16,6 +16,17 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware: a promise is awaited, returned or voided on purpose, never dropped.
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     files: ['**/*.cjs', '**/*.mjs'],
     languageOptions: { globals: { ...globals.node } },
   },

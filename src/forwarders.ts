@@ -62,10 +62,11 @@ export async function buildForwarders(
     node && config.ETH_RPC_URL
       ? new node[1].ForwarderCollectTracker({
           rpcUrl: config.ETH_RPC_URL,
-          cursor: chainCursorStore(store.db),
+          cursor: chainCursorStore(store.db, ctx.clock),
           sink: collections,
           pollMs: config.WATCH_POLL_MS,
           logger: logger.child({ chain: 'ETH-collect' }),
+          clock: ctx.clock,
         })
       : null;
   const autoCollect =

@@ -50,6 +50,7 @@ import { apiV1 } from './http/api-v1/index.js';
 import { webhookFamily } from './http/api-v1/webhooks.js';
 import { collectionFamily } from './http/api-v1/collections.js';
 import { buildForwarders, registerCollectionMetrics, type Forwarders } from './forwarders.js';
+import { ForwarderFactoryCheck } from './chains/evm/forwarder-check.js';
 import { DeliveriesRepository } from './store/deliveries-repository.js';
 import type { ChainWatcher } from './app/ports/chain.js';
 import { buildWatchers, LeaderElectedWatcher, tronTokenContracts } from './watchers.js';
@@ -97,6 +98,64 @@ export const DEMO_RATES = JSON.stringify({
   'USD/MYR': '4.72',
 });
 
+/** The demo rates stand in when fixed rates are chosen but none are given. */
+function rateConfig(config: Config): Config {
+  return config.RATE_SOURCES === 'fixed' && !config.RATES_FIXED
+    ? { ...config, RATES_FIXED: DEMO_RATES }
+    : config;
+}
+
+function chainFamilies(config: Config): AppContext['chains'] {
+  return {
+    utxo: utxoFamily,
+    evm: evmFamily,
+    tron: tronFamily,
+    ...(config.KASSA_TEST_MODE ? { test: testFamily } : {}),
+  };
+}
+
+function appSettings(config: Config): AppContext['settings'] {
+  return {
+    publicUrl: config.PUBLIC_URL,
+    testMode: config.KASSA_TEST_MODE,
+    latePaymentWindowMs: config.LATE_PAYMENT_WINDOW_HOURS * 3600_000,
+    addressReuseCooldownMs: config.ADDRESS_REUSE_COOLDOWN_HOURS * 3600_000,
+    networks: { BTC: config.BTC_NETWORK, LTC: config.LTC_NETWORK },
+    evmChainId: config.ETH_CHAIN_ID,
+    // Only tokens with a contract on the configured networks can be paid.
+    tokenContracts: {
+      ...evmTokenContracts(config.ETH_CHAIN_ID, config.ETH_TOKEN_CONTRACTS),
+      ...tronTokenContracts(config.TRON_TOKEN_CONTRACTS),
+    },
+  };
+}
+
+/** The store and the use cases alone, for management commands (accounts, keys, projects). */
+export interface KassaStoreCore extends KassaCore {
+  readonly store: Store;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (migrated) and the use-case context without HTTP,
+ * watchers, schedulers or rate polling: creating a key starts nothing.
+ */
+export async function openStoreCore(config: Config): Promise<KassaStoreCore> {
+  const clock = systemClock;
+  const store = openStore({ databaseUrl: config.DATABASE_URL, sqlitePath: config.SQLITE_PATH });
+  await migrateToLatest(store);
+  const factoryCheck = new ForwarderFactoryCheck(config.ETH_RPC_URL);
+  const ctx: AppContext = {
+    store: invoiceStore(store, eventRouting),
+    clock,
+    rates: createRateProvider(rateConfig(config), { clock }),
+    chains: chainFamilies(config),
+    settings: appSettings(config),
+    walletReady: (chain, key) => factoryCheck.ensureReady(chain, key),
+  };
+  return { ctx, config, access: accessRepository(store.db), store, close: () => store.close() };
+}
+
 export interface KassaOverrides {
   readonly clock?: Clock;
   readonly rates?: RateProvider;
@@ -105,7 +164,19 @@ export interface KassaOverrides {
   /** Runs after migrations and wiring, before the port opens: a client that sees /healthz answer finds its result in place. */
   readonly beforeListen?: (kassa: KassaCore) => Promise<void>;
   /** How often the background loops look for due work; tests with a moved clock look sooner. */
-  readonly loopIntervalsMs?: { readonly recheck?: number; readonly mail?: number };
+  readonly loopIntervalsMs?: LoopIntervals;
+}
+
+/** Milliseconds between rounds of each background loop (defaults in brackets). */
+export interface LoopIntervals {
+  /** Expiry and stale-payment recheck [1000]. */
+  readonly recheck?: number;
+  /** Invoice e-mail sends [5000]. */
+  readonly mail?: number;
+  /** Callback delivery claims [1000]. */
+  readonly callbacks?: number;
+  /** Watcher leader election [5000]. */
+  readonly leader?: number;
 }
 
 /** What set-up before listening needs: the use cases' context, the configuration and dashboard users. */
@@ -163,15 +234,14 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     ...(overrides.onStatement ? { onStatement: overrides.onStatement } : {}),
   });
   await migrateToLatest(store);
-  const rateConfig =
-    config.RATE_SOURCES === 'fixed' && !config.RATES_FIXED
-      ? { ...config, RATES_FIXED: DEMO_RATES }
-      : config;
-  const rates = overrides.rates ?? createRateProvider(rateConfig, { clock });
+  const rates = overrides.rates ?? createRateProvider(rateConfig(config), { clock });
+  const intervals = overrides.loopIntervalsMs ?? {};
+  const runs = (role: Config['KASSA_ROLES'][number]) => config.KASSA_ROLES.includes(role);
   const changes = new InvoiceChanges();
   const deliveries = new DeliveriesRepository(store.db, store.engine);
-  const dispatcher = config.KASSA_ROLES.includes('dispatch')
+  const dispatcher = runs('dispatch')
     ? new Dispatcher({
+        ...(intervals.callbacks !== undefined && { pollMs: intervals.callbacks }),
         queue: deliveries,
         logger: logger.child({ component: 'callbacks' }),
         allowPrivate: config.ALLOW_PRIVATE_CALLBACKS,
@@ -192,25 +262,8 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
     addressSource: addressPool,
     clock,
     rates,
-    chains: {
-      utxo: utxoFamily,
-      evm: evmFamily,
-      tron: tronFamily,
-      ...(config.KASSA_TEST_MODE ? { test: testFamily } : {}),
-    },
-    settings: {
-      publicUrl: config.PUBLIC_URL,
-      testMode: config.KASSA_TEST_MODE,
-      latePaymentWindowMs: config.LATE_PAYMENT_WINDOW_HOURS * 3600_000,
-      addressReuseCooldownMs: config.ADDRESS_REUSE_COOLDOWN_HOURS * 3600_000,
-      networks: { BTC: config.BTC_NETWORK, LTC: config.LTC_NETWORK },
-      evmChainId: config.ETH_CHAIN_ID,
-      // Only tokens with a contract on the configured networks can be paid.
-      tokenContracts: {
-        ...evmTokenContracts(config.ETH_CHAIN_ID, config.ETH_TOKEN_CONTRACTS),
-        ...tronTokenContracts(config.TRON_TOKEN_CONTRACTS),
-      },
-    },
+    chains: chainFamilies(config),
+    settings: appSettings(config),
     onInvoiceChanged: (id) => changes.notify(id),
     walletReady: (chain, key) => forwarders.check.ensureReady(chain, key),
     onWalletGap: (w) => {
@@ -227,18 +280,19 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   await staticWallets.load();
   const watchList = new StaticAwareWatchList(ctx.store, clock, staticWallets);
   const ledger = new PaymentRecorder(ctx, watchList, staticWallets);
-  const recheck = new RecheckScheduler(ctx, overrides.loopIntervalsMs?.recheck ?? 1000, (err) =>
+  // Each background loop runs only in the processes whose role does that work.
+  const recheck = new RecheckScheduler(ctx, intervals.recheck ?? 1000, (err) =>
     logger.error({ err }, 'status recheck failed'),
   );
-  recheck.start();
+  if (runs('watch')) recheck.start();
   const mail = new InvoiceMailScheduler(
     ctx,
     mailRepository(store.db),
     config.SMTP_URL ? smtpMailer(config.SMTP_URL) : null,
-    overrides.loopIntervalsMs?.mail ?? 5000,
+    intervals.mail ?? 5000,
     (err) => logger.error({ err }, 'invoice e-mail failed'),
   );
-  mail.start();
+  if (runs('dispatch')) mail.start();
   dispatcher?.start();
   const webhooks = new WebhookService({
     store: webhookRepository(store.db),
@@ -250,22 +304,23 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   });
   const access = accessRepository(store.db);
 
-  const watchers: ChainWatcher[] = config.KASSA_ROLES.includes('watch')
+  const elected = (w: ChainWatcher) =>
+    new LeaderElectedWatcher(w, config.DATABASE_URL, logger, intervals.leader);
+  const watchers: ChainWatcher[] = runs('watch')
     ? (
         await buildWatchers(config, {
           store,
           ledger,
           watchList,
           logger,
+          clock,
           unexpected: forwarders.collections,
         })
-      ).map((w) => new LeaderElectedWatcher(w, config.DATABASE_URL, logger))
+      ).map(elected)
     : [];
-  if (forwarders.tracker && config.KASSA_ROLES.includes('watch')) {
-    watchers.push(new LeaderElectedWatcher(forwarders.tracker, config.DATABASE_URL, logger));
-  }
+  if (forwarders.tracker && runs('watch')) watchers.push(elected(forwarders.tracker));
   for (const w of watchers) await w.start();
-  forwarders.autoCollect?.start();
+  if (runs('watch')) forwarders.autoCollect?.start();
   const metrics = createMetrics({
     store: ctx.store,
     callbackQueueDepth: () => deliveries.pendingCount(),
@@ -274,13 +329,14 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   registerCollectionMetrics(metrics, forwarders.collections);
   countGapWarning = registerWalletGapMetrics(metrics, ctx.store);
   if (rates instanceof RateAggregator) {
-    rates.start();
+    // Requests price from the polled rates; other roles ask the sources when they need a price.
+    if (runs('api')) rates.start();
     registerRateMetrics(metrics, rates, clock);
   }
   let app: FastifyInstance | null = null;
   let url = config.PUBLIC_URL;
   await overrides.beforeListen?.({ ctx, config, access });
-  if (config.KASSA_ROLES.includes('api')) {
+  if (runs('api')) {
     const signingKey = loadSigningKey(config);
     app = await buildServer(
       { ctx, changes, config },
@@ -356,7 +412,7 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
       await Promise.all(watchers.map((w) => w.stop()));
       await dispatcher?.stop();
       await recheck.stop();
-      if (rates instanceof RateAggregator) rates.stop();
+      if (rates instanceof RateAggregator) await rates.stop();
       await mail.stop();
       await addressPool.settled();
       await store.close();

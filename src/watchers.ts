@@ -3,6 +3,8 @@
  * exactly one process at a time (leader election with failover).
  */
 import type { Logger } from 'pino';
+import { Loop } from './app/loop.js';
+import { systemClock, type Clock } from './app/ports/clock.js';
 import type {
   ChainWatcher,
   PaymentLedger,
@@ -42,16 +44,19 @@ export async function buildWatchers(
     ledger: PaymentLedger;
     watchList: WatchList;
     logger: Logger;
+    clock?: Clock;
     /** Where the ETH watcher reports a wrong coin at a deposit address. */
     unexpected?: UnexpectedTransfers;
   },
 ): Promise<ChainWatcher[]> {
-  const cursor = chainCursorStore(deps.store.db);
+  const clock = deps.clock ?? systemClock;
+  const cursor = chainCursorStore(deps.store.db, clock);
   const common = {
     ledger: deps.ledger,
     watchList: deps.watchList,
     cursor,
     pollMs: config.WATCH_POLL_MS,
+    clock,
   };
   const watchers: ChainWatcher[] = [];
   for (const chain of ['BTC', 'LTC'] as const) {
@@ -116,20 +121,20 @@ export async function buildWatchers(
 /** Runs a watcher only while this process holds its chain's leader lock. */
 export class LeaderElectedWatcher implements ChainWatcher {
   readonly chain: string;
-  private timer: NodeJS.Timeout | null = null;
   private leading = false;
-  private busy: Promise<void> | null = null;
   private held = 0;
   private readonly lock: LeaderLock;
+  private readonly loop: Loop;
 
   constructor(
     private readonly inner: ChainWatcher,
     databaseUrl: string | undefined,
     private readonly logger: Logger,
-    private readonly intervalMs = 5000,
+    intervalMs = 5000,
   ) {
     this.chain = inner.chain;
     this.lock = leaderLock(databaseUrl, `watcher:${inner.chain}`);
+    this.loop = new Loop({ intervalMs, delayFirst: true, round: () => this.tick() });
   }
 
   private async tick(): Promise<void> {
@@ -153,16 +158,11 @@ export class LeaderElectedWatcher implements ChainWatcher {
 
   async start(): Promise<void> {
     await this.tick();
-    this.timer = setInterval(() => {
-      if (!this.busy) this.busy = this.tick().finally(() => (this.busy = null));
-    }, this.intervalMs);
-    this.timer.unref();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.busy;
+    await this.loop.stop();
     if (this.leading) await this.inner.stop();
     this.leading = false;
     await this.lock.release();

@@ -1,16 +1,19 @@
 /** Runs automatic collection with the collector key every interval, one round at a time. */
 import type { CollectionService, CollectPolicy } from './collections.js';
+import { Loop } from './loop.js';
 
 export class AutoCollectScheduler {
-  private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private readonly loop: Loop;
 
   constructor(
     private readonly collections: CollectionService,
     private readonly policy: CollectPolicy,
-    private readonly intervalMs: number,
+    intervalMs: number,
     private readonly onError: (e: unknown) => void = () => {},
-  ) {}
+  ) {
+    this.loop = new Loop({ intervalMs, delayFirst: true, round: () => this.runOnce() });
+  }
 
   /** One round now (also what the timer runs); resolves when it is done. */
   runOnce(): Promise<void> {
@@ -25,13 +28,11 @@ export class AutoCollectScheduler {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.runOnce(), this.intervalMs);
-    this.timer.unref();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    await this.loop.stop();
     await this.running;
   }
 }

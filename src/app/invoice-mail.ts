@@ -8,6 +8,7 @@ import type { Invoice } from '../domain/invoice.js';
 import type { AppContext } from './context.js';
 import { newId } from './ids.js';
 import type { InvoiceView } from './invoice-view.js';
+import { backoffMs, Loop } from './loop.js';
 import { invoiceDetails } from './invoices.js';
 import type {
   InvoiceMail,
@@ -85,17 +86,24 @@ export function renderInvoiceMail(v: InvoiceView, to: string): OutgoingMail {
 }
 
 export class InvoiceMailScheduler {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
+  private readonly loop: Loop;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly store: InvoiceMailStore,
     private readonly mailer: Mailer | null,
-    private readonly intervalMs = 5000,
+    intervalMs = 5000,
     private readonly onError: (err: unknown) => void = () => {},
-  ) {}
+  ) {
+    this.loop = new Loop({
+      intervalMs,
+      clock: ctx.clock,
+      round: async () => {
+        await this.sendDue();
+      },
+      onFailure: (err) => this.onError(err),
+    });
+  }
 
   /** Whether this instance can send mail at all (SMTP_URL is set). */
   get enabled(): boolean {
@@ -131,36 +139,16 @@ export class InvoiceMailScheduler {
   }
 
   start(): void {
-    this.stopped = false;
-    this.arm(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.loop.stop();
   }
 
-  /** Runs a pass soon instead of at the next tick. */
+  /** Runs a pass now instead of at the next tick (where this process sends mail). */
   wake(): void {
-    if (!this.stopped && !this.running) this.arm(0);
-  }
-
-  private arm(ms: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.sendDue()
-        .then(() => undefined)
-        .catch((err: unknown) => this.onError(err))
-        .finally(() => {
-          this.running = null;
-          this.arm(this.intervalMs);
-        });
-    }, ms);
-    this.timer.unref();
+    if (this.loop.isRunning) this.loop.wake();
   }
 
   /** One pass: sends every mail that is due. */
@@ -195,7 +183,7 @@ export class InvoiceMailScheduler {
       return true;
     } catch (err) {
       const failures = m.failures + 1;
-      const backoff = Math.min(MAX_BACKOFF_MS, 30_000 * 2 ** (failures - 1));
+      const backoff = backoffMs(30_000, failures - 1, MAX_BACKOFF_MS);
       await this.store.update(m.id, {
         failures,
         lastError: err instanceof Error ? err.message.slice(0, 500) : String(err),

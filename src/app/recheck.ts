@@ -3,9 +3,12 @@
  * each invoice's stored recheck time, so a restart misses nothing.
  */
 import type { AppContext } from './context.js';
+import { Loop } from './loop.js';
 import { settle } from './settle.js';
 
-export async function recheckDue(ctx: AppContext, limit = 200): Promise<number> {
+const BATCH = 200;
+
+export async function recheckDue(ctx: AppContext, limit = BATCH): Promise<number> {
   const ids = await ctx.store.invoices.dueForRecheck(ctx.clock.now(), limit);
   for (const id of ids) {
     const r = await ctx.store.transaction((uow) => settle(ctx, uow, id));
@@ -14,33 +17,25 @@ export async function recheckDue(ctx: AppContext, limit = 200): Promise<number> 
   return ids.length;
 }
 
+/** Rechecks due invoices every interval, at once again while a full batch came back. */
 export class RecheckScheduler {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly loop: Loop;
 
-  constructor(
-    private readonly ctx: AppContext,
-    private readonly intervalMs = 1000,
-    private readonly onError: (e: unknown) => void = () => {},
-  ) {}
+  constructor(ctx: AppContext, intervalMs = 1000, onError: (e: unknown) => void = () => {}) {
+    this.loop = new Loop({
+      intervalMs,
+      delayFirst: true,
+      clock: ctx.clock,
+      round: async () => ({ more: (await recheckDue(ctx, BATCH)) === BATCH }),
+      onFailure: (e) => onError(e),
+    });
+  }
 
   start(): void {
-    const tick = async () => {
-      try {
-        while ((await recheckDue(this.ctx)) === 200);
-      } catch (e) {
-        this.onError(e);
-      }
-    };
-    this.timer = setInterval(() => {
-      if (!this.running) this.running = tick().finally(() => (this.running = null));
-    }, this.intervalMs);
-    this.timer.unref();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.loop.stop();
   }
 }

@@ -8,7 +8,7 @@ import { audit } from './audit.js';
 import { sha256Hex } from './ids.js';
 import { burnPasswordCheck, verifyPassword } from './passwords.js';
 import type { SessionRecord, User } from './ports/access.js';
-import { verifyTotp } from './totp.js';
+import { matchTotpStep } from './totp.js';
 import { normalEmail, type AccessDeps } from './users.js';
 
 export const MAX_FAILED_SIGN_INS = 5;
@@ -33,8 +33,6 @@ export type SignInResult =
       readonly session: SessionRecord;
       readonly user: User;
     }
-  /** Password right, two-factor code still needed. */
-  | { readonly kind: 'needs_code' }
   | { readonly kind: 'refused' }
   | { readonly kind: 'locked' };
 
@@ -53,9 +51,29 @@ export async function signIn(deps: AccessDeps, input: SignInInput): Promise<Sign
     return { kind: 'locked' };
   }
   const failed = user.lockedUntil !== null ? 0 : user.failedSignIns;
+  // The password is always checked and the answer to any failure is the same
+  // "refused", counted the same way: a right password with a missing or wrong
+  // code must not tell a guesser that the password was right.
   const passwordOk = await verifyPassword(input.password, user.passwordHash);
-  if (passwordOk && user.totpSecret && !input.code) return { kind: 'needs_code' };
-  const codeOk = !user.totpSecret || verifyTotp(user.totpSecret, input.code ?? '', now);
+  const step = user.totpSecret ? matchTotpStep(user.totpSecret, input.code ?? '', now) : null;
+  let codeOk = !user.totpSecret || step !== null;
+  let why = !passwordOk
+    ? 'wrong password'
+    : !codeOk
+      ? input.code
+        ? 'wrong two-factor code'
+        : 'missing two-factor code'
+      : '';
+  // Each code signs in once: the same code again (a replay) is refused.
+  if (
+    passwordOk &&
+    codeOk &&
+    step !== null &&
+    !(await deps.access.users.claimTotpStep(user.id, step, now))
+  ) {
+    codeOk = false;
+    why = 'two-factor code used before';
+  }
   if (!passwordOk || !codeOk) {
     const count = failed + 1;
     const lock = count >= MAX_FAILED_SIGN_INS;
@@ -70,7 +88,7 @@ export async function signIn(deps: AccessDeps, input: SignInInput): Promise<Sign
       actor,
       lock ? 'sign_in.locked' : 'sign_in.failed',
       user.id,
-      passwordOk ? 'wrong two-factor code' : 'wrong password',
+      why,
     );
     return lock ? { kind: 'locked' } : { kind: 'refused' };
   }

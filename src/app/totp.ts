@@ -35,15 +35,25 @@ export function newTotpSecret(): string {
 
 /** Accepts the current code and one step either side, for clocks that drift a little. */
 export function verifyTotp(secret: string, code: string, nowMs: number): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
+  return matchTotpStep(secret, code, nowMs) !== null;
+}
+
+/**
+ * The time step whose code this is (current or one either side), or null.
+ * The caller records it so the same code cannot be used twice.
+ */
+export function matchTotpStep(secret: string, code: string, nowMs: number): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
   const key = base32nopad.decode(secret);
   const given = Buffer.from(code);
-  let ok = false;
-  for (const drift of [-1, 0, 1]) {
-    const expected = Buffer.from(totp(key, nowMs + drift * TOTP_STEP_SECONDS * 1000));
-    if (timingSafeEqual(expected, given)) ok = true;
+  const now = Math.floor(nowMs / 1000 / TOTP_STEP_SECONDS);
+  let found: number | null = null;
+  // Every step is compared, so the time taken does not tell which one matched.
+  for (const step of [now - 1, now, now + 1]) {
+    const expected = Buffer.from(hotp(key, BigInt(step)));
+    if (timingSafeEqual(expected, given)) found = step;
   }
-  return ok;
+  return found;
 }
 
 /** The link authenticator apps read from a QR code. */

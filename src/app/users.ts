@@ -7,7 +7,7 @@ import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.j
 import type { AccessStore, User } from './ports/access.js';
 import type { Clock } from './ports/clock.js';
 import type { InvoiceStore } from './ports/store.js';
-import { newTotpSecret, verifyTotp } from './totp.js';
+import { matchTotpStep, newTotpSecret } from './totp.js';
 
 export interface AccessDeps {
   readonly access: AccessStore;
@@ -142,9 +142,11 @@ export async function enableTotp(
   code: string,
 ): Promise<void> {
   if (!/^[A-Z2-7]{32}$/.test(secret)) throw invalid('secret', 'malformed secret');
-  if (!verifyTotp(secret, code.trim(), deps.clock.now()))
-    throw invalid('code', 'the code does not match; check the time on your phone');
+  const step = matchTotpStep(secret, code.trim(), deps.clock.now());
+  if (step === null) throw invalid('code', 'the code does not match; check the time on your phone');
   await deps.access.users.update(user.id, { totpSecret: secret }, deps.clock.now());
+  // The code that turned two-factor on cannot sign in afterwards.
+  await deps.access.users.claimTotpStep(user.id, step, deps.clock.now());
   await audit(deps.access, deps.clock, by, 'user.totp_enabled', user.id);
 }
 

@@ -13,7 +13,7 @@ import {
 } from '../domain/events.js';
 import { invalid, invalidState, KassaError, notFound } from '../domain/errors.js';
 import { newId } from './ids.js';
-import type { Clock } from './ports/clock.js';
+import { systemClock, type Clock } from './ports/clock.js';
 import type { DeliveryQueue, EndpointRecord, WebhookStore } from './ports/webhooks.js';
 import { sampleEventData } from './webhook-test-event.js';
 import {
@@ -87,7 +87,7 @@ export class WebhookService {
 
   constructor(private readonly opts: WebhookServiceOptions) {
     this.store = opts.store;
-    this.clock = opts.clock ?? { now: () => Date.now() };
+    this.clock = opts.clock ?? systemClock;
   }
 
   async createEndpoint(

@@ -5,9 +5,10 @@
  * a claimed delivery whose dispatcher died becomes due again when its lease ends.
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../app/ports/clock.js';
+import { systemClock, type Clock } from '../app/ports/clock.js';
 import type { DeliveryQueue, DueDelivery } from '../app/ports/webhooks.js';
 import { DEFAULT_RETRY_SCHEDULE, retryDelay } from './backoff.js';
+import { Loop, type RoundResult } from '../app/loop.js';
 import type { EventData } from '../app/event-data.js';
 import type { ContentType, OutgoingEvent, RenderedRequest } from './format.js';
 import { callbackFormat } from './formats.js';
@@ -48,12 +49,7 @@ export class Dispatcher {
   private readonly jitter: number;
   private readonly leaseMs: number;
   private readonly inFlight = new Set<Promise<void>>();
-  private running = false;
-  /** The claim in progress, so `stop()` can wait for what it hands out. */
-  private ticking: Promise<void> | null = null;
-  /** A wake that arrived during a claim: claim again right after it. */
-  private wakeAgain = false;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly loop: Loop;
 
   constructor(private readonly opts: DispatcherOptions) {
     this.queue = opts.queue;
@@ -63,36 +59,34 @@ export class Dispatcher {
       allowPrivate: opts.allowPrivate,
       maxResponseBytes: opts.maxResponseBytes ?? 64 * 1024,
     });
-    this.clock = opts.clock ?? { now: () => Date.now() };
+    this.clock = opts.clock ?? systemClock;
     this.pollMs = opts.pollMs ?? 1000;
     this.concurrency = opts.concurrency ?? 16;
     this.perEndpoint = opts.perEndpoint ?? 4;
     this.schedule = opts.retrySchedule ?? DEFAULT_RETRY_SCHEDULE;
     this.jitter = opts.jitter ?? 0.1;
     this.leaseMs = opts.leaseMs ?? timeoutMs + 30_000;
+    this.loop = new Loop({
+      intervalMs: this.pollMs,
+      clock: this.clock,
+      round: () => this.claimAndSend(),
+    });
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule_(0);
+    this.loop.start();
   }
 
   /** Stops claiming and waits for the requests in flight to finish. */
   async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.ticking;
+    await this.loop.stop();
     await Promise.allSettled([...this.inFlight]);
     this.sender.close();
   }
 
   /** Looks for due deliveries now instead of at the next poll. */
   wake(): void {
-    if (!this.running) return;
-    if (this.ticking) this.wakeAgain = true;
-    else this.schedule_(0);
+    if (this.loop.isRunning) this.loop.wake();
   }
 
   /** Claims and sends one batch and waits for it (for tests and one-shot runs). */
@@ -106,24 +100,9 @@ export class Dispatcher {
     return this.queue.pendingCount();
   }
 
-  private schedule_(ms: number): void {
-    if (!this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), ms);
-  }
-
-  private tick(): Promise<void> {
-    this.timer = null;
-    if (!this.running || this.ticking) return Promise.resolve();
-    this.ticking = this.claimAndSend().finally(() => {
-      this.ticking = null;
-    });
-    return this.ticking;
-  }
-
-  private async claimAndSend(): Promise<void> {
-    this.wakeAgain = false;
-    let next = this.pollMs;
+  /** One claim: hands due deliveries to senders; more at once after a full batch. */
+  private async claimAndSend(): Promise<RoundResult> {
+    let more = false;
     try {
       const room = this.concurrency - this.inFlight.size;
       const busy = [...this.endpointLoad]
@@ -150,11 +129,11 @@ export class Dispatcher {
       // Over one endpoint's share: hand those back at once rather than hold them idle.
       if (excess.length > 0) await this.queue.release(excess, now);
       // A full batch suggests more are due: keep going without waiting a poll.
-      else if (room > 0 && claimed.length === room) next = 0;
+      else if (room > 0 && claimed.length === room) more = true;
     } catch (err) {
       this.opts.logger.error({ err }, 'claiming callback deliveries failed');
     }
-    this.schedule_(this.wakeAgain ? 0 : next);
+    return { more };
   }
 
   private async deliver(d: DueDelivery): Promise<void> {

@@ -15,7 +15,14 @@ import { ForwarderFactoryCheck } from '../chains/evm/forwarder-check.js';
 import { parseDecimal, toUnits } from '../domain/money.js';
 import { tronFamily } from '../chains/tron/family.js';
 import { utxoFamily } from '../chains/utxo/index.js';
-import { ensureDemo, startKassa, type DemoCredentials, type Kassa } from '../runtime.js';
+import {
+  ensureDemo,
+  openStoreCore,
+  startKassa,
+  type DemoCredentials,
+  type Kassa,
+  type KassaStoreCore,
+} from '../runtime.js';
 import { writeDemoCredentials } from './demo-credentials.js';
 import { migrateToLatest, openStore } from '../store/database.js';
 import { createUser } from '../app/users.js';
@@ -35,7 +42,17 @@ function config(): Config {
   }
 }
 
-/** Runs a management command against the configured database without serving HTTP. */
+/** Runs a management command on the store and use cases alone: no HTTP, watchers, schedulers or rate polling. */
+async function withCore<T>(fn: (k: KassaStoreCore) => Promise<T>): Promise<T> {
+  const k = await openStoreCore(config());
+  try {
+    return await fn(k);
+  } finally {
+    await k.close();
+  }
+}
+
+/** Runs a command that needs the chain-side wiring (collection) against the configured database, without serving HTTP. */
 async function withKassa<T>(fn: (k: Kassa) => Promise<T>): Promise<T> {
   const c = { ...config(), KASSA_ROLES: [] as Config['KASSA_ROLES'], LOG_LEVEL: 'warn' as const };
   const k = await startKassa(c);
@@ -99,7 +116,7 @@ account
   .command('create')
   .requiredOption('--name <name>', 'account name')
   .action(async (o: { name: string }) =>
-    withKassa(async (k) => {
+    withCore(async (k) => {
       const a = await createAccount(k.ctx, o.name);
       console.log(a.id);
     }),
@@ -117,7 +134,7 @@ user
   .option('--password-stdin', 'read the password from standard input')
   .action(async (o: { account: string; email: string; role: string; passwordStdin?: boolean }) => {
     const password = o.passwordStdin ? (await readStdin()).replace(/\r?\n$/, '') : secret('', 12);
-    await withKassa(async (k) => {
+    await withCore(async (k) => {
       const u = await createUser(
         { access: k.access, clock: k.ctx.clock, store: k.ctx.store },
         { accountId: o.account, email: o.email, role: o.role, password },
@@ -140,7 +157,7 @@ key
   .requiredOption('--account <id>', 'account id')
   .option('--label <label>', 'label shown in lists')
   .action(async (o: { account: string; label?: string }) =>
-    withKassa(async (k) => {
+    withCore(async (k) => {
       const { key: secret, record } = await createApiKey(k.ctx, o.account, o.label ?? null);
       console.log(`key id: ${record.id}\nAPI key (shown once): ${secret}`);
     }),
@@ -149,7 +166,7 @@ key
   .command('revoke')
   .argument('<keyId>', 'key id (key_...)')
   .action(async (id: string) =>
-    withKassa(async (k) => {
+    withCore(async (k) => {
       await revokeApiKey(k.ctx, id);
       console.log(`revoked ${id}`);
     }),
@@ -164,7 +181,7 @@ key
   .requiredOption('--shop <id>', 'project (shop) id the pair creates invoices in')
   .requiredOption('--provider <name>', 'cryptopay or coinspaid')
   .action(async (o: { account: string; shop: string; provider: string }) =>
-    withKassa(async (k) => {
+    withCore(async (k) => {
       const c = await issueProviderCredentials(k.ctx, loadSigningKey(k.config), {
         accountId: o.account,
         shopId: o.shop,
@@ -199,7 +216,7 @@ project
       wallet: string[];
       live?: boolean;
     }) =>
-      withKassa(async (k) => {
+      withCore(async (k) => {
         const wallets = Object.fromEntries(
           o.wallet.map((w) => {
             const i = w.indexOf('=');
@@ -360,7 +377,7 @@ program
     'BTC/USD,LTC/USD,ETH/USD,TRX/USD,USDT_TRC20/USD',
   )
   .action(async (o: { pairs: string }) =>
-    withKassa(async (k) => {
+    withCore(async (k) => {
       for (const pair of o.pairs.split(',')) {
         const [base, quote] = pair.split('/');
         try {

@@ -5,6 +5,7 @@
  * interval, and refuses to answer from prices older than the staleness bound.
  */
 import type { Clock } from '../app/ports/clock.js';
+import { Loop } from '../app/loop.js';
 import type { Rate, RateProvider } from '../app/ports/rates.js';
 import { KassaError } from '../domain/errors.js';
 import { type Decimal, formatDecimal, parseRate } from '../domain/money.js';
@@ -79,7 +80,7 @@ export class RateAggregator implements RateProvider {
   private readonly policy: PricingPolicy;
   /** Bumped on every successful refresh so cached pairs are recomputed from new prices. */
   private generation = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private poller: Loop | undefined;
 
   constructor(private readonly options: RateAggregatorOptions) {
     if (options.sources.length === 0) throw new Error('rates: at least one source is required');
@@ -173,16 +174,18 @@ export class RateAggregator implements RateProvider {
 
   /** Polls due sources in the background so requests rarely wait for one. */
   start(): void {
-    if (this.timer) return;
-    const every = Math.max(1000, Math.min(this.options.refreshMs, 60_000));
-    this.timer = setInterval(() => void this.refreshDue(), every);
-    this.timer.unref();
-    void this.refreshDue();
+    if (this.poller) return;
+    this.poller = new Loop({
+      intervalMs: Math.max(1000, Math.min(this.options.refreshMs, 60_000)),
+      clock: this.options.clock,
+      round: () => this.refreshDue(),
+    });
+    this.poller.start();
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+  async stop(): Promise<void> {
+    await this.poller?.stop();
+    this.poller = undefined;
   }
 
   health(): SourceHealth[] {

@@ -11,6 +11,7 @@ interface UsersTable {
   role: string;
   password_hash: string;
   totp_secret: string | null;
+  totp_last_step: number | null;
   failed_sign_ins: number;
   locked_until: number | null;
   disabled_at: number | null;
@@ -125,6 +126,16 @@ export function accessRepository(database: Kysely<Database>): AccessStore {
           .orderBy('created_at')
           .execute();
         return rows.map(toUser);
+      },
+      async claimTotpStep(id, step, at) {
+        // One statement: two sign-ins racing with the same code cannot both win.
+        const r = await db
+          .updateTable('users')
+          .set({ totp_last_step: step, updated_at: at })
+          .where('id', '=', id)
+          .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+          .executeTakeFirst();
+        return Number(r.numUpdatedRows) > 0;
       },
       async update(id, p, at) {
         await db

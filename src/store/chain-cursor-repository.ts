@@ -1,9 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { ChainCursorStore } from '../app/ports/chain.js';
+import { systemClock, type Clock } from '../app/ports/clock.js';
 import type { Database } from './schema.js';
 
 /** Watchers' durable positions and recent block hashes for reorg detection. */
-export function chainCursorStore(db: Kysely<Database>): ChainCursorStore {
+export function chainCursorStore(
+  db: Kysely<Database>,
+  clock: Clock = systemClock,
+): ChainCursorStore {
   return {
     async load(chain) {
       const r = await db
@@ -26,11 +30,11 @@ export function chainCursorStore(db: Kysely<Database>): ChainCursorStore {
           .execute();
         await trx
           .insertInto('chain_cursors')
-          .values({ chain, height: block.height, hash: block.hash, updated_at: Date.now() })
+          .values({ chain, height: block.height, hash: block.hash, updated_at: clock.now() })
           .onConflict((oc) =>
             oc
               .column('chain')
-              .doUpdateSet({ height: block.height, hash: block.hash, updated_at: Date.now() }),
+              .doUpdateSet({ height: block.height, hash: block.hash, updated_at: clock.now() }),
           )
           .execute();
       });
@@ -62,7 +66,7 @@ export function chainCursorStore(db: Kysely<Database>): ChainCursorStore {
         if (below) {
           await trx
             .updateTable('chain_cursors')
-            .set({ height: below.height, hash: below.hash, updated_at: Date.now() })
+            .set({ height: below.height, hash: below.hash, updated_at: clock.now() })
             .where('chain', '=', chain)
             .execute();
         } else {

@@ -1,7 +1,7 @@
 /** TOTP against the published test vectors of RFC 6238 (appendix B) and RFC 4226 (appendix D). */
 import { describe, expect, it } from 'vitest';
 import { base32nopad } from '@scure/base';
-import { hotp, totp, verifyTotp, type TotpAlgorithm } from '../../src/app/totp.js';
+import { hotp, matchTotpStep, totp, verifyTotp, type TotpAlgorithm } from '../../src/app/totp.js';
 
 const SEEDS: Record<TotpAlgorithm, Buffer> = {
   sha1: Buffer.from('12345678901234567890'),
@@ -54,5 +54,16 @@ describe('TOTP (RFC 6238)', () => {
     expect(verifyTotp(secret, code(now - 90_000), now)).toBe(false);
     expect(verifyTotp(secret, '12345', now)).toBe(false);
     expect(verifyTotp(secret, 'abcdef', now)).toBe(false);
+  });
+
+  it('names the time step a code belongs to, so it can be spent once', () => {
+    const secret = base32nopad.encode(SEEDS.sha1);
+    const now = 1_700_000_000_000;
+    const step = Math.floor(now / 30_000);
+    const code = (ms: number) => totp(SEEDS.sha1, ms);
+    expect(matchTotpStep(secret, code(now), now)).toBe(step);
+    expect(matchTotpStep(secret, code(now - 30_000), now)).toBe(step - 1);
+    expect(matchTotpStep(secret, code(now + 30_000), now)).toBe(step + 1);
+    expect(matchTotpStep(secret, code(now + 90_000), now)).toBeNull();
   });
 });

@@ -4,7 +4,7 @@
  */
 import { base32nopad } from '@scure/base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totp } from '../../src/app/totp.js';
+import { newTotpSecret, totp } from '../../src/app/totp.js';
 import { MAX_FAILED_SIGN_INS } from '../../src/app/sessions.js';
 import { startTestKassa, type TestKassa } from '../support/kassa.js';
 import { addUser, DashClient, PASSWORD } from './helpers.js';
@@ -89,14 +89,15 @@ describe('dashboard access over HTTP', () => {
     );
   });
 
-  it('asks for the two-factor code once it is on, and refuses a wrong one', async () => {
+  it('asks for the two-factor code once it is on, refuses a wrong one, and takes each code once', async () => {
     const user = await addUser(kassa, 'admin');
     const c = new DashClient(kassa.url);
     expect((await c.signIn(user.email, PASSWORD)).status).toBe(303);
     const account = await c.get('/dashboard/account');
     const secret = /id="totp-secret">([A-Z2-7]+)</.exec(account.text)![1]!;
+    const key = base32nopad.decode(secret);
     const token = await c.csrf();
-    const code = totp(base32nopad.decode(secret), Date.now());
+    const code = totp(key, Date.now());
     const wrongSetup = await c.post('/dashboard/account/totp/on', {
       _csrf: token,
       secret,
@@ -107,20 +108,56 @@ describe('dashboard access over HTTP', () => {
     expect(on.status).toBe(303);
 
     const fresh = new DashClient(kassa.url);
+    // The code that turned two-factor on is spent: it cannot sign in.
+    expect((await fresh.signIn(user.email, PASSWORD, code)).status).toBe(401);
     const noCode = await fresh.signIn(user.email, PASSWORD);
     expect(noCode.status).toBe(401);
-    expect(noCode.text).toContain('six-digit code');
     expect(fresh.cookies.has('kassa_session')).toBe(false);
-    const current = totp(base32nopad.decode(secret), Date.now());
+    const current = totp(key, Date.now());
     const badCode = await fresh.signIn(
       user.email,
       PASSWORD,
       current === '123456' ? '654321' : '123456',
     );
     expect(badCode.status).toBe(401);
-    const good = await fresh.signIn(user.email, PASSWORD, current);
+    // The next step's code (clock drift allowance) is one not used yet.
+    const next = totp(key, Date.now() + 30_000);
+    const good = await fresh.signIn(user.email, PASSWORD, next);
     expect(good.status).toBe(303);
     expect((await fresh.get('/dashboard')).status).toBe(200);
+    // The same code again, even with the right password, is a replay.
+    const replay = new DashClient(kassa.url);
+    const again = await replay.signIn(user.email, PASSWORD, next);
+    expect(again.status).toBe(401);
+    expect(replay.cookies.has('kassa_session')).toBe(false);
+    const log = await kassa.access.audit.list(user.accountId, 50);
+    expect(log.filter((e) => e.target === user.id).map((e) => e.detail)).toEqual(
+      expect.arrayContaining([
+        'two-factor code used before',
+        'missing two-factor code',
+        'wrong two-factor code',
+      ]),
+    );
+  });
+
+  it('answers a right password without the code exactly as a wrong password, and counts it alike', async () => {
+    const user = await addUser(kassa, 'staff');
+    const secret = newTotpSecret();
+    await kassa.access.users.update(user.id, { totpSecret: secret }, Date.now());
+    const strip = (html: string) => html.replace(/value="[^"]*"/g, 'value=""');
+    const right = await new DashClient(kassa.url).signIn(user.email, PASSWORD);
+    const wrong = await new DashClient(kassa.url).signIn(user.email, 'not the password');
+    expect(right.status).toBe(401);
+    expect(wrong.status).toBe(right.status);
+    expect(strip(right.text)).toBe(strip(wrong.text));
+    expect(right.text).toContain('Wrong e-mail, password or code.');
+    // Both count towards the lockout: a guesser cannot tell them apart by it either.
+    const c = new DashClient(kassa.url);
+    for (let i = 3; i < MAX_FAILED_SIGN_INS; i++)
+      expect((await c.signIn(user.email, PASSWORD)).status).toBe(401);
+    expect((await c.signIn(user.email, PASSWORD)).status).toBe(429);
+    const code = totp(base32nopad.decode(secret), Date.now());
+    expect((await c.signIn(user.email, PASSWORD, code)).status).toBe(429);
   });
 
   it('refuses a forged cross-site post and a post without the form token, and changes nothing', async () => {

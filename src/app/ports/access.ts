@@ -53,6 +53,11 @@ export interface AccessStore {
     byEmail(email: string): Promise<User | undefined>;
     list(accountId: string): Promise<User[]>;
     update(id: string, patch: UserPatch, at: number): Promise<void>;
+    /**
+     * Records a two-factor time step as used, only if it is later than the
+     * last one used: false means the code was used before (a replay).
+     */
+    claimTotpStep(id: string, step: number, at: number): Promise<boolean>;
   };
   readonly sessions: {
     insert(s: SessionRecord): Promise<void>;

@@ -127,6 +127,17 @@ export interface ChainCursorStore {
 }
 
 /** What every chain watcher exposes to the runtime, health and metrics. */
+/** The subset of pino that watchers log through. */
+export interface WatcherLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** A logger that drops everything, for watchers built without one. */
+export const silentLogger: WatcherLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
 export interface ChainWatcher {
   readonly chain: string;
   start(): Promise<void>;

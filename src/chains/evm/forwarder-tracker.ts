@@ -5,12 +5,17 @@
  * collections with them, so those payments count as uncollected again.
  */
 import { createPublicClient, getAbiItem, http, type Hex, type PublicClient } from 'viem';
-import type { ChainCursorStore, ChainWatcher, WatcherHealth } from '../../app/ports/chain.js';
+import type {
+  ChainCursorStore,
+  ChainWatcher,
+  WatcherHealth,
+  WatcherLogger,
+} from '../../app/ports/chain.js';
+import { systemClock, type Clock } from '../../app/ports/clock.js';
+import { Loop } from '../../app/loop.js';
 import type { ObservedCollect } from '../../app/ports/collections.js';
-import { PollLoop } from '../utxo/poll-loop.js';
 import { FORWARDER_FACTORY_ABI } from './forwarder-artifact.js';
 import { observedCollect } from './forwarder-receipt.js';
-import type { WatcherLogger } from './watcher.js';
 
 export const COLLECT_CURSOR = 'ETH-collect';
 const COLLECTED = getAbiItem({ abi: FORWARDER_FACTORY_ABI, name: 'Collected' });
@@ -24,7 +29,8 @@ export interface CollectSink {
 export class ForwarderCollectTracker implements ChainWatcher {
   readonly chain = COLLECT_CURSOR;
   private readonly client: PublicClient;
-  private readonly loop: PollLoop;
+  private readonly loop: Loop;
+  private readonly clock: Clock;
   private height: number | null = null;
   private nodeHeight: number | null = null;
   private lastError: string | null = null;
@@ -39,14 +45,17 @@ export class ForwarderCollectTracker implements ChainWatcher {
       pollMs: number;
       batchBlocks?: number;
       logger?: WatcherLogger;
+      clock?: Clock;
     },
   ) {
     this.client = createPublicClient({
       transport: http(o.rpcUrl, { timeout: 15_000, retryCount: 0 }),
     });
-    this.loop = new PollLoop({
+    this.clock = o.clock ?? systemClock;
+    this.loop = new Loop({
       intervalMs: o.pollMs,
       maxBackoffMs: 30_000,
+      clock: this.clock,
       round: () => this.round(),
       onSuccess: () => {
         this.reachable = true;
@@ -140,7 +149,7 @@ export class ForwarderCollectTracker implements ChainWatcher {
     await cursor.advance(COLLECT_CURSOR, end);
     await cursor.prune(COLLECT_CURSOR, to - 1000);
     this.height = to;
-    this.lastProgressAt = Date.now();
+    this.lastProgressAt = this.clock.now();
     return { more: to < head };
   }
 }

@@ -2,7 +2,8 @@
 import type { ChainCursorStore, PaymentLedger, WatchList } from '../../app/ports/chain.js';
 import { EvmRpc } from './rpc.js';
 import { evmTokenContracts } from './token-contracts.js';
-import { EvmWatcher, type WatcherLogger } from './watcher.js';
+import type { WatcherLogger } from '../../app/ports/chain.js';
+import { EvmWatcher } from './watcher.js';
 
 export { evmTokenContracts };
 

@@ -13,19 +13,16 @@ import type {
   PaymentLedger,
   UnexpectedTransfers,
   WatcherHealth,
+  WatcherLogger,
   WatchList,
 } from '../../app/ports/chain.js';
+import { silentLogger } from '../../app/ports/chain.js';
+import { systemClock, type Clock } from '../../app/ports/clock.js';
+import { Loop, type RoundResult } from '../../app/loop.js';
 import { isValidEvmAddress } from './address.js';
 import { ChainMovedError, ETH_CHAIN, scanRange, type ScanContext } from './block-scan.js';
 import { OrphanedPayments } from '../orphans.js';
 import { EvmRpc, redact, type Hex } from './rpc.js';
-
-export interface WatcherLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
 
 export interface EvmWatcherOptions {
   /** JSON-RPC endpoint (own node or provider), or a client built from one. */
@@ -46,9 +43,8 @@ export interface EvmWatcherOptions {
   keepBlocks?: number;
   maxBackoffMs?: number;
   logger?: WatcherLogger;
+  clock?: Clock;
 }
-
-const silent: WatcherLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export class EvmWatcher implements ChainWatcher {
   readonly chain = ETH_CHAIN;
@@ -57,11 +53,9 @@ export class EvmWatcher implements ChainWatcher {
   private readonly pollMs: number;
   private readonly batchBlocks: number;
   private readonly keepBlocks: number;
-  private readonly maxBackoffMs: number;
   private readonly log: WatcherLogger;
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly clock: Clock;
+  private readonly loop: Loop;
   private readonly orphans: OrphanedPayments;
   private state = {
     nodeReachable: false,
@@ -95,14 +89,28 @@ export class EvmWatcher implements ChainWatcher {
     this.pollMs = options.pollMs ?? 1000;
     this.batchBlocks = Math.max(1, options.batchBlocks ?? 100);
     this.keepBlocks = Math.max(this.batchBlocks + 1, options.keepBlocks ?? 256);
-    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
-    this.log = options.logger ?? silent;
+    this.log = options.logger ?? silentLogger;
+    this.clock = options.clock ?? systemClock;
+    this.loop = new Loop({
+      intervalMs: this.pollMs,
+      maxBackoffMs: options.maxBackoffMs ?? 30_000,
+      clock: this.clock,
+      round: () => this.round(),
+      onFailure: (err, retryInMs) => {
+        this.state.lastError = err instanceof Error ? err.message : String(err);
+        this.state.nodeReachable = false;
+        this.log.warn(
+          { chain: ETH_CHAIN, err: this.state.lastError, retryInMs },
+          'Ethereum node unreachable or failing',
+        );
+      },
+    });
     this.orphans = new OrphanedPayments(ETH_CHAIN, options.ledger);
   }
 
   /** Refuses to start against a node of another chain. */
   async start(): Promise<void> {
-    if (this.running) return;
+    if (this.loop.isRunning) return;
     await this.rpc.assertChainId(this.options.chainId);
     this.state.nodeReachable = true;
     const cursor = await this.options.cursor.load(ETH_CHAIN);
@@ -114,8 +122,7 @@ export class EvmWatcher implements ChainWatcher {
       await this.options.unexpected?.unexpectedDisconnected(ETH_CHAIN, cursor.height + 1);
       this.state.height = cursor.height;
     }
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
     this.log.info(
       { chain: ETH_CHAIN, node: redact(this.rpc.url), from: cursor?.height ?? 'head' },
       'watcher started',
@@ -123,54 +130,26 @@ export class EvmWatcher implements ChainWatcher {
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    this.loop = null;
+    await this.loop.stop();
   }
 
   health(): WatcherHealth {
-    return { chain: ETH_CHAIN, running: this.running, ...this.state };
+    return { chain: ETH_CHAIN, running: this.loop.isRunning, ...this.state };
   }
 
-  private async run(): Promise<void> {
-    let backoff = this.pollMs;
-    while (this.running) {
-      let delay = this.pollMs;
-      try {
-        const caughtUp = await this.step();
-        this.state.nodeReachable = true;
-        this.state.lastError = null;
-        backoff = this.pollMs;
-        if (!caughtUp) delay = 0;
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        this.state.lastError = message;
-        if (err instanceof ChainMovedError) {
-          this.log.debug({ chain: ETH_CHAIN, err: message }, 'chain moved, rereading');
-        } else {
-          this.state.nodeReachable = false;
-          backoff = Math.min(backoff * 2, this.maxBackoffMs);
-          delay = backoff;
-          this.log.warn(
-            { chain: ETH_CHAIN, err: message, retryInMs: delay },
-            'Ethereum node unreachable or failing',
-          );
-        }
-      }
-      if (this.running && delay > 0) await this.sleep(delay);
+  /** One round of the loop: a step, where a chain that moved under the read is no failure. */
+  private async round(): Promise<RoundResult> {
+    try {
+      const caughtUp = await this.step();
+      this.state.nodeReachable = true;
+      this.state.lastError = null;
+      return { more: !caughtUp };
+    } catch (err) {
+      if (!(err instanceof ChainMovedError)) throw err;
+      this.state.lastError = err.message;
+      this.log.debug({ chain: ETH_CHAIN, err: err.message }, 'chain moved, rereading');
+      return {};
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 
   /** One bounded step towards the head; true when nothing is left to read. */
@@ -214,7 +193,7 @@ export class EvmWatcher implements ChainWatcher {
     await ledger.tipChanged(ETH_CHAIN, to);
     await store.prune(ETH_CHAIN, to - this.keepBlocks);
     this.state.height = to;
-    this.state.lastProgressAt = Date.now();
+    this.state.lastProgressAt = this.clock.now();
     if (range.transfers.length > 0) {
       this.log.info(
         { chain: ETH_CHAIN, from, to, payments: range.transfers.length },

@@ -9,9 +9,11 @@ import type {
   ChainWatcher,
   PaymentLedger,
   WatcherHealth,
+  WatcherLogger,
   WatchList,
 } from '../../app/ports/chain.js';
 import { systemClock, type Clock } from '../../app/ports/clock.js';
+import { Loop } from '../../app/loop.js';
 import { TronRateLimitedError } from './api.js';
 import { addressToHex20 } from './address.js';
 import { OrphanedPayments } from '../orphans.js';
@@ -19,14 +21,6 @@ import { fetchBlockCredits, type BlockCredits, type TronNode } from './block-cre
 import { blockHeader, type BlockHeader, type TronCredit } from './transfers.js';
 
 export const TRON_CHAIN = 'TRON';
-
-/** The subset of pino the watcher logs through. */
-export interface WatcherLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}
 
 export interface TronWatcherOptions {
   readonly api: TronNode;
@@ -52,14 +46,11 @@ export class TronWatcher implements ChainWatcher {
   readonly chain = TRON_CHAIN;
   private readonly tokens: ReadonlyMap<string, string>;
   private readonly keepBlocks: number;
-  private readonly maxBackoffMs: number;
   private readonly batchSize: number;
   private readonly lookahead: number;
   private readonly clock: Clock;
-  private running = false;
-  private loop: Promise<void> | null = null;
+  private readonly loop: Loop;
   private abort = new AbortController();
-  private wake: (() => void) | null = null;
   private readonly orphans: OrphanedPayments;
   private state = {
     nodeReachable: false,
@@ -75,61 +66,52 @@ export class TronWatcher implements ChainWatcher {
       tokens.set(addressToHex20(contract), currency);
     this.tokens = tokens;
     this.keepBlocks = o.keepBlocks ?? 200;
-    this.maxBackoffMs = o.maxBackoffMs ?? 30_000;
     this.batchSize = o.batchSize ?? 100;
     this.lookahead = Math.max(1, o.lookahead ?? 4);
     this.clock = o.clock ?? systemClock;
-    this.orphans = new OrphanedPayments(TRON_CHAIN, o.ledger);
-  }
-
-  async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    this.abort = new AbortController();
-    this.loop = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.abort.abort();
-    this.wake?.();
-    await this.loop;
-    this.loop = null;
-  }
-
-  health(): WatcherHealth {
-    return { chain: this.chain, running: this.running, ...this.state };
-  }
-
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      let delay = this.o.pollMs;
-      try {
-        const caughtUp = await this.poll();
-        failures = 0;
+    this.loop = new Loop({
+      intervalMs: o.pollMs,
+      maxBackoffMs: o.maxBackoffMs ?? 30_000,
+      clock: this.clock,
+      round: async () => ({ more: !(await this.poll()) }),
+      onSuccess: () => {
         this.state.nodeReachable = true;
         this.state.lastError = null;
-        if (!caughtUp) delay = 0;
-      } catch (err) {
-        if (!this.running) break;
-        failures += 1;
-        delay = Math.min(this.maxBackoffMs, this.o.pollMs * 2 ** Math.min(failures - 1, 16));
+      },
+      onFailure: (err, retryInMs) => {
         this.state.lastError = (err as Error).message;
+        let wait = retryInMs;
         if (err instanceof TronRateLimitedError) {
           // The node is up but wants fewer requests: honour Retry-After when given.
           this.state.nodeReachable = true;
-          delay = Math.max(delay, err.retryAfterMs ?? 0);
+          wait = Math.max(wait, err.retryAfterMs ?? 0);
         } else {
           this.state.nodeReachable = false;
         }
         this.o.logger.warn(
-          { chain: this.chain, err: this.state.lastError, retryInMs: delay },
+          { chain: this.chain, err: this.state.lastError, retryInMs: wait },
           'tron watcher backing off',
         );
-      }
-      if (this.running && delay > 0) await this.sleep(delay);
-    }
+        return wait;
+      },
+    });
+    this.orphans = new OrphanedPayments(TRON_CHAIN, o.ledger);
+  }
+
+  async start(): Promise<void> {
+    if (this.loop.isRunning) return;
+    this.abort = new AbortController();
+    this.loop.start();
+  }
+
+  async stop(): Promise<void> {
+    const stopping = this.loop.stop();
+    this.abort.abort();
+    await stopping;
+  }
+
+  health(): WatcherHealth {
+    return { chain: this.chain, running: this.loop.isRunning, ...this.state };
   }
 
   /** One round: follow the head by up to `batchSize` blocks. True when caught up. */
@@ -171,7 +153,11 @@ export class TronWatcher implements ChainWatcher {
     let processed = 0;
     let stalled = false;
     let latest: number | null = null;
-    fetching: while (this.running && cur.height < head.height && processed < this.batchSize) {
+    fetching: while (
+      this.loop.isRunning &&
+      cur.height < head.height &&
+      processed < this.batchSize
+    ) {
       const from: number = cur.height + 1;
       const count = Math.min(this.lookahead, head.height - cur.height, this.batchSize - processed);
       const heights = Array.from({ length: count }, (_, i) => from + i);
@@ -286,16 +272,5 @@ export class TronWatcher implements ChainWatcher {
     await this.o.cursor.rewind(this.chain, forkAt);
     this.state.height = forkAt - 1;
     return true;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }

@@ -11,20 +11,17 @@ import type {
   ChainWatcher,
   PaymentLedger,
   WatcherHealth,
+  WatcherLogger,
   WatchList,
 } from '../../app/ports/chain.js';
+import { silentLogger } from '../../app/ports/chain.js';
+import { systemClock, type Clock } from '../../app/ports/clock.js';
+import { Loop } from '../../app/loop.js';
 import { matchTransaction, spentOutpoints } from './match.js';
 import { MempoolTracker } from './mempool.js';
 import { assertNodeNetwork, findForkPoint } from './node-checks.js';
-import { PollLoop } from './poll-loop.js';
 import type { NodeBlock, NodeBlockHeader, NodeTx } from './node-types.js';
 import { RpcError, RpcUnavailableError, RPC_INVALID_ADDRESS_OR_KEY, type UtxoRpc } from './rpc.js';
-
-export interface WatcherLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
 
 export interface UtxoWatcherOptions {
   readonly chain: 'BTC' | 'LTC';
@@ -36,6 +33,7 @@ export interface UtxoWatcherOptions {
   readonly cursor: ChainCursorStore;
   readonly pollMs: number;
   readonly logger?: WatcherLogger;
+  readonly clock?: Clock;
   /** First block to scan when there is no cursor yet; the node's tip when absent. */
   readonly startHeight?: number;
   /** Blocks processed per catch-up round before the mempool gets a turn. */
@@ -52,13 +50,12 @@ export interface UtxoWatcherOptions {
   readonly network?: NetworkName;
 }
 
-const silent: WatcherLogger = { info() {}, warn() {}, error() {} };
-
 export class UtxoWatcher implements ChainWatcher {
   readonly chain: string;
   private readonly log: WatcherLogger;
   private readonly mempool = new MempoolTracker();
-  private readonly loop: PollLoop;
+  private readonly loop: Loop;
+  private readonly clock: Clock;
   private tip: BlockRef | null = null;
   private tipLoaded = false;
   private pendingLoaded = false;
@@ -70,11 +67,13 @@ export class UtxoWatcher implements ChainWatcher {
 
   constructor(private readonly o: UtxoWatcherOptions) {
     this.chain = o.chain;
-    this.log = o.logger ?? silent;
-    this.loop = new PollLoop({
+    this.log = o.logger ?? silentLogger;
+    this.clock = o.clock ?? systemClock;
+    this.loop = new Loop({
       intervalMs: o.pollMs,
       maxBackoffMs: o.maxBackoffMs ?? 30_000,
       round: () => this.poll(),
+      clock: this.clock,
       onSuccess: () => {
         if (!this.nodeReachable) this.log.info({ chain: this.chain }, 'node reachable');
         this.nodeReachable = true;
@@ -204,7 +203,7 @@ export class UtxoWatcher implements ChainWatcher {
     });
     this.tip = ref;
     await this.o.ledger.tipChanged(this.chain, block.height);
-    this.lastProgressAt = Date.now();
+    this.lastProgressAt = this.clock.now();
     const keep = this.o.keepBlocks ?? 1000;
     if (block.height % 100 === 0 && block.height > keep)
       await this.o.cursor.prune(this.chain, block.height - keep);
@@ -289,7 +288,7 @@ export class UtxoWatcher implements ChainWatcher {
     this.mempool.track(tx.txid, outpoints);
     for (const t of transfers)
       await this.o.ledger.recordTransfer({ ...t, currency: t.currency || this.o.currency });
-    this.lastProgressAt = Date.now();
+    this.lastProgressAt = this.clock.now();
   }
 
   private async drop(txid: string, reason: string): Promise<void> {

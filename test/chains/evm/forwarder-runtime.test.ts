@@ -118,7 +118,7 @@ describe('automatic collection in a Kassa process configured by environment', ()
           if ((await api('GET', `/api/v1/invoices/${id}`)).body.status !== 'paid') return false;
         return true;
       },
-      60_000,
+      180_000,
     );
 
     // The merchant's view of the same collection, from the CLI on the same data.
@@ -163,7 +163,7 @@ describe('automatic collection in a Kassa process configured by environment', ()
         }[];
         return list.length > 0 ? list : undefined;
       },
-      90_000,
+      180_000,
     );
     expect(getAddress(collection!.sender)).toBe(c.accounts[9]);
     expect(collection!.items).toHaveLength(3);
@@ -176,5 +176,5 @@ describe('automatic collection in a Kassa process configured by environment', ()
     expect(await ethBalance(c, TREASURY)).toBe(before.eth + sums.ETH!);
     expect(await tokenBalance(c, c.usdt, TREASURY)).toBe(before.usdt + sums.USDT_ERC20!);
     expect(await tokenBalance(c, c.tusd, TREASURY)).toBe(before.tusd + sums.TUSD_ERC20!);
-  }, 240_000);
+  }, 600_000);
 });

@@ -19,7 +19,8 @@ export const en = {
   sign_in: 'Sign in',
   sign_in_refused: 'Wrong e-mail, password or code.',
   sign_in_locked: 'Too many failed attempts. Try again in 15 minutes.',
-  sign_in_code: 'Enter the six-digit code from your authenticator app together with your password.',
+  sign_in_code:
+    'If two-factor sign-in is on for you, enter the six-digit code from your authenticator app together with your password.',
   too_many: 'Too many requests. Wait a minute and try again.',
   forbidden_title: 'Not allowed',
   forbidden_text: 'Your role does not allow this.',

@@ -51,7 +51,9 @@ function form(
         autocomplete="one-time-code"
         pattern="[0-9]{6}"
         maxlength="6"
+        aria-describedby="code-hint"
     /></label>
+    <p class="muted" id="code-hint">${t('sign_in_code')}</p>
     <div class="actions"><button type="submit">${t('sign_in')}</button></div>
   </form>`;
   return reply
@@ -92,8 +94,6 @@ export function signInPages(r: DashRouter, dc: DashContext): void {
       code: text(req.body, 'code').trim() || undefined,
       ip: v.ip,
     });
-    if (result.kind === 'needs_code')
-      return form(dc, req, reply, v, { status: 401, error: v.t('sign_in_code'), email });
     if (result.kind === 'locked')
       return form(dc, req, reply, v, { status: 429, error: v.t('sign_in_locked'), email });
     if (result.kind === 'refused')
