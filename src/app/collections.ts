@@ -10,6 +10,7 @@ import { parseDecimal, unitsToPrice } from '../domain/money.js';
 import type { Project } from '../domain/project.js';
 import type { AppContext } from './context.js';
 import { newId } from './ids.js';
+import { settle } from './settle.js';
 import type {
   CollectionItem,
   CollectionRecord,
@@ -256,8 +257,9 @@ export class CollectionService {
    */
   async recordUnexpected(t: ObservedTransfer, watched: WatchedAddress): Promise<void> {
     if (t.blockHeight === null || t.blockHash === null) return;
-    await this.store.saveUnexpected({
-      id: newId('unx', this.ctx.clock.now()),
+    const now = this.ctx.clock.now();
+    const d: UnexpectedDeposit = {
+      id: newId('unx', now),
       chain: t.chain,
       txid: t.txid,
       index: t.index,
@@ -269,8 +271,31 @@ export class CollectionService {
       blockHash: t.blockHash,
       blockHeight: t.blockHeight,
       collectionId: null,
-      createdAt: this.ctx.clock.now(),
+      createdAt: now,
+    };
+    // The record and its event (and callbacks) commit together, once per transfer.
+    const invoiceId = await this.ctx.store.transaction(async (uow) => {
+      if (!(await uow.unexpectedDeposits.insertIfNew(d))) return null;
+      await settle(this.ctx, uow, d.invoiceId, [
+        {
+          type: 'payment.unexpected',
+          extra: {
+            unexpected_payment: {
+              id: d.id,
+              chain: d.chain,
+              txid: d.txid,
+              address: d.address,
+              currency: d.currency,
+              expected_currency: watched.currency,
+              amount_units: String(d.amount),
+              block_height: d.blockHeight,
+            },
+          },
+        },
+      ]);
+      return d.invoiceId;
     });
+    if (invoiceId) this.ctx.onInvoiceChanged?.(invoiceId);
   }
 
   /** The watcher rolled back blocks at `fromHeight` and above: it reads them again. */

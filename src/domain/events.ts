@@ -14,6 +14,7 @@ export const NATIVE_EVENT_TYPES = [
   'payment.confirmed',
   'payment.unconfirmed',
   'payment.dropped',
+  'payment.unexpected',
 ] as const;
 
 export type NativeEventType = (typeof NATIVE_EVENT_TYPES)[number];

@@ -131,7 +131,8 @@ export type InvoiceEventType =
   | 'payment.seen'
   | 'payment.confirmed'
   | 'payment.unconfirmed'
-  | 'payment.dropped';
+  | 'payment.dropped'
+  | 'payment.unexpected';
 
 export interface InvoiceEvent {
   readonly id: string;

@@ -8,6 +8,42 @@ import type {
 } from '../app/ports/collections.js';
 import type { Database } from './schema.js';
 
+/** Wrong coins, written inside the unit of work that records their event. */
+export function unexpectedDepositRepository(db: Kysely<Database>) {
+  return {
+    async insertIfNew(d: UnexpectedDeposit): Promise<boolean> {
+      const updated = await db
+        .updateTable('unexpected_deposits')
+        .set({ block_hash: d.blockHash, block_height: d.blockHeight })
+        .where('chain', '=', d.chain)
+        .where('txid', '=', d.txid)
+        .where('output_index', '=', d.index)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) > 0) return false;
+      const inserted = await db
+        .insertInto('unexpected_deposits')
+        .values({
+          id: d.id,
+          chain: d.chain,
+          txid: d.txid,
+          output_index: d.index,
+          invoice_id: d.invoiceId,
+          quote_id: d.quoteId,
+          address: d.address,
+          currency: d.currency,
+          amount: String(d.amount),
+          block_hash: d.blockHash,
+          block_height: d.blockHeight,
+          collection_id: null,
+          created_at: d.createdAt,
+        })
+        .onConflict((oc) => oc.columns(['chain', 'txid', 'output_index']).doNothing())
+        .executeTakeFirst();
+      return Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
+  };
+}
+
 export function collectionRepository(db: Kysely<Database>): CollectionStore {
   async function items(ids: string[]): Promise<Map<string, CollectionItem[]>> {
     const out = new Map<string, CollectionItem[]>();
@@ -335,33 +371,7 @@ export function collectionRepository(db: Kysely<Database>): CollectionStore {
     },
 
     async saveUnexpected(d) {
-      const updated = await db
-        .updateTable('unexpected_deposits')
-        .set({ block_hash: d.blockHash, block_height: d.blockHeight })
-        .where('chain', '=', d.chain)
-        .where('txid', '=', d.txid)
-        .where('output_index', '=', d.index)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) > 0) return;
-      await db
-        .insertInto('unexpected_deposits')
-        .values({
-          id: d.id,
-          chain: d.chain,
-          txid: d.txid,
-          output_index: d.index,
-          invoice_id: d.invoiceId,
-          quote_id: d.quoteId,
-          address: d.address,
-          currency: d.currency,
-          amount: String(d.amount),
-          block_hash: d.blockHash,
-          block_height: d.blockHeight,
-          collection_id: null,
-          created_at: d.createdAt,
-        })
-        .onConflict((oc) => oc.columns(['chain', 'txid', 'output_index']).doNothing())
-        .execute();
+      await unexpectedDepositRepository(db).insertIfNew(d);
     },
 
     async unexpectedDisconnected(chain, fromHeight) {

@@ -3,6 +3,7 @@ import type { EventRouting } from '../app/ports/outbox.js';
 import type { InvoiceStore, UnitOfWork } from '../app/ports/store.js';
 import { accountRepository, apiKeyRepository, projectRepository } from './account-repository.js';
 import { addressRepository } from './address-repository.js';
+import { unexpectedDepositRepository } from './collection-repository.js';
 import { migrationsCurrent, type Engine, type Store } from './database.js';
 import { faultPoint } from './fault-injection.js';
 import { eventRepository } from './event-repository.js';
@@ -30,6 +31,7 @@ function unitOfWork(
     refunds: refundRepository(db),
     idempotency: idempotencyRepository(db),
     addresses: addressRepository(db),
+    unexpectedDeposits: unexpectedDepositRepository(db),
   };
 }
 

@@ -1,4 +1,5 @@
 /** The storage the use cases need, as one unit of work per transaction. */
+import type { UnexpectedDeposit } from './collections.js';
 import type { Account, Project } from '../../domain/project.js';
 import type { Invoice, InvoiceEvent, Payment, Quote, Refund } from '../../domain/invoice.js';
 import type { InvoiceStatus } from '../../domain/invoice-status.js';
@@ -161,6 +162,10 @@ export interface UnitOfWork {
       invoiceId: string,
       at: number,
     ): Promise<boolean>;
+  };
+  readonly unexpectedDeposits: {
+    /** Inserts a wrong coin once per (chain, txid, index); true when new (a re-read moves its block). */
+    insertIfNew(d: UnexpectedDeposit): Promise<boolean>;
   };
   readonly addresses: {
     /** The address `invoiceId` already holds on this wallet, if any. */

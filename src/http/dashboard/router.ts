@@ -99,8 +99,15 @@ export function dashRouter(scope: FastifyInstance, limitPost: number): DashRoute
   };
 }
 
+/** Every dashboard route and its permission, as registered (the role × route tests read it). */
+export const DASHBOARD_ROUTES = new Map<string, { method: string; url: string; access: Access }>();
+
 /** onRoute hook of the dashboard scope: a route without a declared permission is a startup error. */
 export function requireDeclaredAccess(route: RouteOptions): void {
-  if (!route.config?.dashboardAccess)
+  const access = route.config?.dashboardAccess;
+  if (!access)
     throw new Error(`dashboard route ${String(route.method)} ${route.url} declares no permission`);
+  for (const method of [route.method].flat())
+    if (method !== 'HEAD')
+      DASHBOARD_ROUTES.set(`${method} ${route.url}`, { method, url: route.url, access });
 }

@@ -376,9 +376,22 @@ describe('forwarder deposit addresses through Kassa', () => {
       ['ETH', 'USDT_ERC20', '12345', null],
       ['TUSD_ERC20', 'USDT_ERC20', String(3n * 10n ** 18n), null],
     ]);
-    // Not a payment of the invoice.
+    // Not a payment of the invoice, but an event on it (and so a callback).
     const res = await kassa.api('GET', `/api/v1/invoices/${inv.id}/payments`);
     expect((res.body as { data: unknown[] }).data).toEqual([]);
+    const events = (await kassa.api('GET', `/api/v1/invoices/${inv.id}/events`)).body.data as {
+      type: string;
+      data: { unexpected_payment?: { currency: string; amount_units: string } };
+    }[];
+    expect(
+      events
+        .filter((e) => e.type === 'payment.unexpected')
+        .map((e) => [e.data.unexpected_payment!.currency, e.data.unexpected_payment!.amount_units])
+        .sort(),
+    ).toEqual([
+      ['ETH', '12345'],
+      ['TUSD_ERC20', String(3n * 10n ** 18n)],
+    ]);
 
     await waitFor('wrong coins collected', async () => {
       await kassa.forwarders.autoCollect!.runOnce();

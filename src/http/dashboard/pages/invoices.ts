@@ -119,11 +119,19 @@ export function invoiceListPages(r: DashRouter, dc: DashContext, live: LiveFeed)
     </div>`;
     const body = html`${filters}
       <p class="actions">
-        <a class="button secondary" href="/dashboard/invoices.csv${queryString(lq)}" download
+        <a
+          class="button secondary"
+          id="csv-export"
+          href="/dashboard/invoices.csv${queryString(lq)}"
+          download
+          data-progress="${t('csv_progress')}"
+          data-done="${t('csv_done')}"
+          data-failed="${t('csv_failed')}"
           >${t('export_csv')}</a
         >
         <span class="muted">${t('export_note')}</span>
       </p>
+      <p id="csv-status" class="progress" role="status" hidden></p>
       <section id="live" aria-live="polite">${table} ${pager}</section>`;
     return reply
       .type('text/html; charset=utf-8')
