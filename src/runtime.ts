@@ -10,7 +10,7 @@ import type { WalletGapWarning } from './app/ports/addresses.js';
 import type { Clock } from './app/ports/clock.js';
 import { systemClock } from './app/ports/clock.js';
 import type { RateProvider } from './app/ports/rates.js';
-import { AddressPool } from './app/address-pool.js';
+import { AddressPool, DEFAULT_POOL, RESERVED_INDEXES } from './app/address-pool.js';
 import { RecheckScheduler } from './app/recheck.js';
 import { MemoryWatchList } from './app/watch-list.js';
 import { PaymentRecorder } from './app/payments.js';
@@ -254,8 +254,12 @@ export async function startKassa(config: Config, overrides: KassaOverrides = {})
   const appStore = invoiceStore(store, eventRouting, {
     onDeliveriesQueued: () => dispatcher?.wake(),
   });
-  const addressPool = new AddressPool(appStore, (err) =>
-    logger.error({ err }, 'deriving addresses ahead failed'),
+  const addressPool = new AddressPool(
+    appStore,
+    (err) => logger.error({ err }, 'deriving addresses ahead failed'),
+    // PostgreSQL creates run in parallel (several processes too): a counter row advanced
+    // in each create's transaction would hold them in a queue until each commits.
+    { ...DEFAULT_POOL, reserve: store.engine === 'postgres' ? RESERVED_INDEXES : 0 },
   );
   const ctx: AppContext = {
     store: appStore,

@@ -13,7 +13,6 @@ import type {
   WatcherHealth,
 } from './app/ports/chain.js';
 import { evmTokenContracts } from './chains/evm/token-contracts.js';
-import { UtxoRpc, UtxoWatcher } from './chains/utxo/index.js';
 import type { Config } from './config.js';
 import { cryptoCurrency, CRYPTO_CURRENCIES } from './domain/currencies.js';
 import { chainCursorStore } from './store/chain-cursor-repository.js';
@@ -36,7 +35,7 @@ export function tronTokenContracts(overrides: string | undefined): Record<string
   return out;
 }
 
-/** EVM and TRON watcher code (viem among it) is imported only when its node is configured. */
+/** Watcher code (viem among it) is imported only when its chain's node is configured. */
 export async function buildWatchers(
   config: Config,
   deps: {
@@ -65,6 +64,10 @@ export async function buildWatchers(
     const user = config[`${chain}_RPC_USER`];
     const password = config[`${chain}_RPC_PASSWORD`];
     const cookieFile = config[`${chain}_RPC_COOKIE_FILE`];
+    const [{ UtxoRpc }, { UtxoWatcher }] = await Promise.all([
+      import('./chains/utxo/rpc.js'),
+      import('./chains/utxo/watcher.js'),
+    ]);
     const rpc = new UtxoRpc({
       url,
       ...(user && { user }),

@@ -2,8 +2,11 @@
  * Addresses derived ahead of time, per wallet: a request takes a ready address
  * instead of running BIP32 derivation. Refilled in the background below a
  * watermark and persisted, so a restart loads them instead of deriving again.
- * The pool never hands out indexes itself: the wallet's counter row does, so
- * nothing is skipped or reused however many processes share the database.
+ * Indexes come from the wallet's counter row, so nothing is reused however
+ * many processes share the database. By default each create advances it in its
+ * own transaction (no index is ever skipped); with `reserve`, a process takes a
+ * block of indexes at once in a transaction of its own, so creates on several
+ * processes do not queue on that row, and a restart skips what was left of it.
  */
 import type { AddressSource, WalletRef } from './ports/addresses.js';
 import type { InvoiceStore } from './ports/store.js';
@@ -14,9 +17,20 @@ export interface PoolOptions {
   readonly size: number;
   /** Refill when fewer than this many are left ahead. */
   readonly watermark: number;
+  /** Indexes reserved at once per wallet (0: none, the create's transaction takes each). */
+  readonly reserve: number;
 }
 
-export const DEFAULT_POOL: PoolOptions = { size: 256, watermark: 64 };
+export const DEFAULT_POOL: PoolOptions = { size: 256, watermark: 64, reserve: 0 };
+/** Block size where indexes are reserved: at most this many are skipped per process restart. */
+export const RESERVED_INDEXES = 32;
+
+interface Reserved {
+  /** Reserved and not handed out yet, in order. */
+  readonly ranges: { next: number; end: number }[];
+  highestUsed: number;
+  reserving: Promise<void> | null;
+}
 /** Addresses derived (one batch) and saved (one statement) between two yields to the event loop. */
 const CHUNK = 32;
 
@@ -31,6 +45,7 @@ interface WalletPool {
 
 export class AddressPool implements AddressSource {
   private readonly pools = new Map<string, WalletPool>();
+  private readonly reserved = new Map<string, Reserved>();
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
@@ -39,28 +54,79 @@ export class AddressPool implements AddressSource {
     private readonly options: PoolOptions = DEFAULT_POOL,
   ) {}
 
-  async addressAt(w: WalletRef, index: number): Promise<string> {
-    const id = derivationSourceId(w);
+  take(w: WalletRef): { idx: number; highestUsed: number } | null {
+    const n = this.options.reserve;
+    if (n === 0) return null;
+    const key = `${w.projectId}\n${w.chain}\n${w.walletId}`;
+    let r = this.reserved.get(key);
+    if (!r) this.reserved.set(key, (r = { ranges: [], highestUsed: -1, reserving: null }));
+    const range = r.ranges[0];
+    const idx = range ? range.next++ : null;
+    if (range && range.next >= range.end) r.ranges.shift();
+    const left = r.ranges.reduce((sum, x) => sum + x.end - x.next, 0);
+    if (left < Math.min(this.options.watermark, n) && !r.reserving) {
+      const held = r;
+      // In a transaction of its own, after the caller's (which holds the connection on SQLite).
+      this.track(
+        new Promise<void>((done) => setImmediate(done))
+          .then(() =>
+            this.store.transaction((uow) =>
+              uow.addresses.reserve(w.projectId, w.chain, w.walletId, n),
+            ),
+          )
+          .then((got) => {
+            held.highestUsed = got.highestUsed;
+            const id = derivationSourceId(w);
+            const pool = this.poolOf(id);
+            for (const [k, address] of deriveRange(w, got.idx, n).entries())
+              pool.ready.set(got.idx + k, address);
+            held.ranges.push({ next: got.idx, end: got.idx + n });
+          }),
+        (p) => {
+          held.reserving = p;
+        },
+        () => (held.reserving = null),
+      );
+    }
+    return idx === null ? null : { idx, highestUsed: r.highestUsed };
+  }
+
+  private poolOf(id: string): WalletPool {
     let pool = this.pools.get(id);
     if (!pool)
       this.pools.set(id, (pool = { ready: new Map(), ahead: -1, taken: -1, refilling: null }));
+    return pool;
+  }
+
+  private track(work: Promise<void>, started: (p: Promise<void>) => void, ended: () => void): void {
+    const p: Promise<void> = work.catch(this.onError).finally(() => {
+      ended();
+      this.pending.delete(p);
+    });
+    started(p);
+    this.pending.add(p);
+  }
+
+  async addressAt(w: WalletRef, index: number): Promise<string> {
+    const id = derivationSourceId(w);
+    const pool = this.poolOf(id);
     if (index > pool.taken) pool.taken = index;
     let address = pool.ready.get(index);
     pool.ready.delete(index);
-    for (const i of pool.ready.keys()) if (i < index) pool.ready.delete(i);
     // A miss (first use, or another process took the pooled indexes): derive this one now.
     address ??= derive(w, index);
+    // Reserved blocks are derived when reserved; only counter-per-create wallets refill ahead.
+    if (this.options.reserve > 0) return address;
+    for (const i of pool.ready.keys()) if (i < index) pool.ready.delete(i);
     if (pool.ahead - index < this.options.watermark && !pool.refilling) {
       // Runs after the caller's transaction: a store query inside it would wait on the transaction.
-      const p = new Promise<void>((r) => setImmediate(r))
-        .then(() => this.refill(w, id, pool, index + 1))
-        .catch(this.onError)
-        .finally(() => {
-          pool.refilling = null;
-          this.pending.delete(p);
-        });
-      pool.refilling = p;
-      this.pending.add(p);
+      this.track(
+        new Promise<void>((r) => setImmediate(r)).then(() => this.refill(w, id, pool, index + 1)),
+        (p) => {
+          pool.refilling = p;
+        },
+        () => (pool.refilling = null),
+      );
     }
     return address;
   }

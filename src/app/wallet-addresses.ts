@@ -87,7 +87,8 @@ export async function handOut(
     )
       return { chain: w.chain, address: old.address, index: old.idx };
   }
-  const { idx, highestUsed } = await uow.addresses.take(w.projectId, w.chain, w.walletId);
+  const { idx, highestUsed } =
+    ctx.addressSource?.take?.(w) ?? (await uow.addresses.take(w.projectId, w.chain, w.walletId));
   const address = ctx.addressSource
     ? await ctx.addressSource.addressAt(w, idx)
     : w.family.deriveAddress({ key: w.key, index: idx, currency: w.currency, network: w.network });

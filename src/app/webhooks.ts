@@ -294,3 +294,6 @@ export class WebhookService {
     return d;
   }
 }
+
+/** The webhook use cases as faces call them (a fake can stand in). */
+export type WebhookUseCases = Pick<WebhookService, keyof WebhookService>;

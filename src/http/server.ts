@@ -3,8 +3,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
+import { apiDocsRoutes } from './api-docs.js';
 import { checkFormFields, parseJsonBody, type Tree } from './body-safety.js';
 import { nativeErrorHandler } from './errors.js';
 import type { Face, FaceDeps } from './face.js';
@@ -80,7 +80,7 @@ export async function buildServer(deps: FaceDeps, opts: ServerOptions): Promise<
       security: [{ apiKey: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  apiDocsRoutes(app);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {

@@ -9,6 +9,25 @@ export function addressRepository(db: Kysely<Database>): UnitOfWork['addresses']
       .where('address_allocations.project_id', '=', projectId)
       .where('address_allocations.chain', '=', chain)
       .where('address_allocations.wallet_id', '=', walletId);
+  const reserve: UnitOfWork['addresses']['reserve'] = async (projectId, chain, walletId, count) => {
+    const r = await db
+      .insertInto('address_wallets')
+      .values({
+        project_id: projectId,
+        chain,
+        wallet_id: walletId,
+        next_idx: count,
+        highest_used: -1,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['project_id', 'chain', 'wallet_id'])
+          .doUpdateSet({ next_idx: sql`address_wallets.next_idx + ${count}` }),
+      )
+      .returning(['next_idx', 'highest_used'])
+      .executeTakeFirstOrThrow();
+    return { idx: Number(r.next_idx) - count, highestUsed: Number(r.highest_used) };
+  };
   return {
     async held(projectId, chain, walletId, invoiceId) {
       const r = await db
@@ -26,24 +45,9 @@ export function addressRepository(db: Kysely<Database>): UnitOfWork['addresses']
     async take(projectId, chain, walletId) {
       // The row lock taken here is held until commit: concurrent creates on one
       // wallet queue for it instead of racing for the same index.
-      const r = await db
-        .insertInto('address_wallets')
-        .values({
-          project_id: projectId,
-          chain,
-          wallet_id: walletId,
-          next_idx: 1,
-          highest_used: -1,
-        })
-        .onConflict((oc) =>
-          oc
-            .columns(['project_id', 'chain', 'wallet_id'])
-            .doUpdateSet({ next_idx: sql`address_wallets.next_idx + 1` }),
-        )
-        .returning(['next_idx', 'highest_used'])
-        .executeTakeFirstOrThrow();
-      return { idx: Number(r.next_idx) - 1, highestUsed: Number(r.highest_used) };
+      return reserve(projectId, chain, walletId, 1);
     },
+    reserve,
     async reusable(projectId, chain, walletId, now) {
       const r = await wallet(projectId, chain, walletId)
         .select(['idx', 'address'])

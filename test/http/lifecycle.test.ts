@@ -365,7 +365,20 @@ describe('invoice lifecycle through the native API (test mode)', () => {
     const spec = (await (await fetch(`${k.url}/api/v1/openapi.json`)).json()) as any;
     expect(spec.openapi).toBe('3.1.0');
     expect(Object.keys(spec.paths)).toContain('/api/v1/invoices');
-    expect((await fetch(`${k.url}/docs`, { redirect: 'follow' })).status).toBe(200);
+    const docs = await fetch(`${k.url}/docs`, { redirect: 'follow' });
+    expect(docs.status).toBe(200);
+    const page = await docs.text();
+    expect(page).toContain('swagger-ui');
+    // Every file the page loads is served, and nothing else from disk.
+    for (const src of page.matchAll(/(?:src|href)="(\/docs\/static\/[^"]+)"/g)) {
+      const r = await fetch(`${k.url}${src[1]}`);
+      expect(r.status, src[1]).toBe(200);
+      expect((await r.arrayBuffer()).byteLength, src[1]).toBeGreaterThan(100);
+    }
+    const init = await (await fetch(`${k.url}/docs/static/swagger-initializer.js`)).text();
+    expect(init).toContain('/api/v1/openapi.json');
+    for (const file of ['index.html', '__proto__', '..%2Fpackage.json', 'constructor'])
+      expect((await fetch(`${k.url}/docs/static/${file}`)).status, file).toBe(404);
     const metrics = await (await fetch(`${k.url}/metrics`)).text();
     expect(metrics).toMatch(/kassa_invoices\{status="paid"\} [1-9]/);
     expect(metrics).toMatch(/kassa_invoices\{status="canceled"\} [1-9]/);

@@ -1,7 +1,9 @@
 /**
  * Address allocation under concurrency: many clients creating invoices at once,
  * through two processes on PostgreSQL and one on SQLite, each get a distinct
- * index of the wallet, with no gaps and no failed create.
+ * index of the wallet, with no failed create. SQLite leaves no gap; on
+ * PostgreSQL each process reserves blocks of indexes, and what it holds
+ * unused at the end is the only gap.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,11 +13,14 @@ import { HDKey } from '@scure/bip32';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKassa, type TestKassa } from '../support/kassa.js';
+import { RESERVED_INDEXES } from '../../src/app/address-pool.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { startProcess, type ServerProcess } from '../support/process.js';
 
-/** Creates per engine: 32 requests in flight throughout; `npm run bench` runs 10,000. */
-const CREATES = 400;
+/** Creates per engine, 16 requests in flight per process throughout. */
+const CREATES = 10_000;
+/** Generous: a loaded machine makes about 50 creates a second. */
+const TIMEOUT = 900_000;
 const CLIENTS_PER_PROCESS = 16;
 const zpub = () => HDKey.fromMasterSeed(randomBytes(32)).derive("m/84'/0'/0'").publicExtendedKey;
 
@@ -54,12 +59,13 @@ async function createConcurrently(
   return statuses;
 }
 
-function expectDistinctWithoutGaps(rows: { idx: number | string; address: string }[]) {
+/** Every create has its own index and address; at most `gaps` indexes below the highest are unused. */
+function expectDistinct(rows: { idx: number | string; address: string }[], gaps: number) {
   const idx = rows.map((r) => Number(r.idx)).sort((a, b) => a - b);
   expect(idx.length).toBe(CREATES);
   expect(new Set(idx).size).toBe(CREATES);
   expect(idx[0]).toBe(0);
-  expect(idx[idx.length - 1]).toBe(CREATES - 1);
+  expect(idx[idx.length - 1]! - (CREATES - 1)).toBeLessThanOrEqual(gaps);
   expect(new Set(rows.map((r) => r.address)).size).toBe(CREATES);
 }
 
@@ -98,7 +104,7 @@ describe('allocation on PostgreSQL, 16 clients on each of 2 processes', () => {
 
   it(
     `hands out ${CREATES} distinct indexes with no failed create`,
-    { timeout: 180_000 },
+    { timeout: TIMEOUT },
     async () => {
       const statuses = await createConcurrently(
         procs.map((p) => p.url),
@@ -114,12 +120,42 @@ describe('allocation on PostgreSQL, 16 clients on each of 2 processes', () => {
         const rows = await c.query<{ idx: number; address: string }>(
           `select idx, address from address_allocations where chain = 'BTC'`,
         );
-        expectDistinctWithoutGaps(rows.rows);
+        // Each process holds at most two reserved blocks, partly used, when the run ends.
+        expectDistinct(rows.rows, 2 * 2 * RESERVED_INDEXES);
       } finally {
         await c.end();
       }
     },
   );
+
+  it('reuses no index after both processes restart', { timeout: TIMEOUT }, async () => {
+    for (const p of procs.splice(0)) await p.stop();
+    procs.push(await startProcess('src/cli/main.ts', ['start'], env()));
+    procs.push(await startProcess('src/cli/main.ts', ['start'], { ...env(), KASSA_ROLES: 'api' }));
+    const statuses = await createConcurrently(
+      procs.map((p) => p.url),
+      key,
+      'allocshop',
+      4,
+      200,
+    );
+    expect(statuses.filter((s) => s !== 201)).toEqual([]);
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      const r = await c.query<{ n: string; idx: string; address: string }>(
+        `select count(*) as n, count(distinct idx) as idx, count(distinct address) as address
+         from address_allocations where chain = 'BTC'`,
+      );
+      expect(r.rows[0]).toEqual({
+        n: String(CREATES + 200),
+        idx: String(CREATES + 200),
+        address: String(CREATES + 200),
+      });
+    } finally {
+      await c.end();
+    }
+  });
 });
 
 describe('allocation on SQLite, 16 clients on one process', () => {
@@ -135,7 +171,7 @@ describe('allocation on SQLite, 16 clients on one process', () => {
 
   it(
     `hands out ${CREATES} distinct indexes with no failed create`,
-    { timeout: 180_000 },
+    { timeout: TIMEOUT },
     async () => {
       const statuses = await createConcurrently(
         [k.url],
@@ -150,7 +186,7 @@ describe('allocation on SQLite, 16 clients on one process', () => {
         .select(['idx', 'address'])
         .where('chain', '=', 'BTC')
         .execute();
-      expectDistinctWithoutGaps(rows);
+      expectDistinct(rows, 0);
     },
   );
 });

@@ -34,4 +34,9 @@ export interface WalletGapWarning {
 /** Derives addresses, ideally ahead of time (see AddressPool). */
 export interface AddressSource {
   addressAt(wallet: WalletRef, index: number): Promise<string>;
+  /**
+   * An index this process reserved ahead from the wallet's counter, or null:
+   * then the caller advances the counter inside its own transaction.
+   */
+  take?(wallet: WalletRef): { readonly idx: number; readonly highestUsed: number } | null;
 }

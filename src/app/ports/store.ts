@@ -180,6 +180,13 @@ export interface UnitOfWork {
      * caller's transaction: one statement, no retries, distinct under concurrency.
      */
     take(projectId: string, chain: string, walletId: string): Promise<WalletIndex>;
+    /** Advances the counter by `count` at once: the indexes from `idx` on are the caller's. */
+    reserve(
+      projectId: string,
+      chain: string,
+      walletId: string,
+      count: number,
+    ): Promise<WalletIndex>;
     /** An address whose invoice expired unpaid and whose cool-down is over (opt-in reuse). */
     reusable(
       projectId: string,

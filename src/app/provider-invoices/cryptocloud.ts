@@ -17,6 +17,43 @@ export function shortInvoiceId(invoice: InvoiceView): string {
 
 const ZERO = decimalNumber('0');
 
+/** What every CryptoCloud invoice shape says from creation on: identity, times, price, state. */
+export function cryptoCloudTerms(invoice: InvoiceView) {
+  return {
+    uuid: invoice.uuid,
+    created: ccTime(invoice.created_at),
+    address: invoice.quote?.address ?? '',
+    expiry_date: ccTime(invoice.expires_at),
+    side_commission: 'client',
+    side_commission_cc: 'client',
+    type_payments: 'crypto',
+    amount_in_fiat: decimalNumber(invoice.amount),
+    fiat_currency: invoice.currency,
+    status: cryptoCloudStatus(invoice),
+    is_email_required: false,
+    link: invoice.link,
+    test_mode: invoice.test_mode,
+  };
+}
+
+/** What CryptoCloud's invoice info and postback add: what was received and the state CMS modules check. */
+export function cryptoCloudProgress(invoice: InvoiceView) {
+  const paid = isCryptoCloudPaid(invoice);
+  const status = cryptoCloudStatus(invoice);
+  return {
+    amount_in_crypto: invoice.quote ? decimalNumber(invoice.quote.amount_due) : null,
+    amount_paid: decimalNumber(invoice.received),
+    received: decimalNumber(invoice.received),
+    to_surcharge: decimalNumber(invoice.remaining),
+    // What CryptoCloud CMS modules check: "success" once paid.
+    invoice_status: paid ? 'success' : status,
+    date_finished: paid ? ccTime(invoice.updated_at) : null,
+    // A static wallet's payments carry the customer's `identify` as order_id.
+    order_id: invoice.order_id ?? invoice.metadata?.identify ?? null,
+    type: 'up',
+  };
+}
+
 /**
  * The invoice as CryptoCloud's postback describes it: documented amounts are JSON
  * numbers written from the exact values; Kassa's exact strings (`*_units`,
@@ -26,14 +63,10 @@ const ZERO = decimalNumber('0');
 export function cryptoCloudInvoice(invoice: InvoiceView): Record<string, unknown> {
   const q = invoice.quote;
   const c = q ? cryptoCurrency(q.currency) : undefined;
-  const status = cryptoCloudStatus(invoice);
-  const paid = isCryptoCloudPaid(invoice);
-  const inUsd = invoice.currency === 'USD';
   const due = q ? decimalNumber(q.amount_due) : null;
   return {
-    uuid: invoice.uuid,
-    created: ccTime(invoice.created_at),
-    address: q?.address ?? '',
+    ...cryptoCloudTerms(invoice),
+    ...cryptoCloudProgress(invoice),
     currency: c
       ? {
           id: c.id,
@@ -46,34 +79,14 @@ export function cryptoCloudInvoice(invoice: InvoiceView): Record<string, unknown
           order: c.order,
         }
       : null,
-    date_finished: paid ? ccTime(invoice.updated_at) : null,
-    expiry_date: ccTime(invoice.expires_at),
-    side_commission: 'client',
-    side_commission_cc: 'client',
-    type_payments: 'crypto',
     amount: due,
-    amount_in_crypto: due,
     amount_to_pay: due,
-    amount_in_fiat: decimalNumber(invoice.amount),
-    fiat_currency: invoice.currency,
-    ...(inUsd ? { amount_usd: decimalNumber(invoice.amount) } : {}),
-    amount_paid: decimalNumber(invoice.received),
-    received: decimalNumber(invoice.received),
-    to_surcharge: decimalNumber(invoice.remaining),
+    ...(invoice.currency === 'USD' ? { amount_usd: decimalNumber(invoice.amount) } : {}),
     fee: ZERO,
     fee_usd: ZERO,
     service_fee: ZERO,
     service_fee_usd: ZERO,
-    status,
-    // What CryptoCloud CMS modules check: "success" once paid.
-    invoice_status: paid ? 'success' : status,
-    is_email_required: false,
-    // A static wallet's payments carry the customer's `identify` as order_id.
-    order_id: invoice.order_id ?? invoice.metadata?.identify ?? null,
     project: { id: projectNumber(invoice.shop_id), shop_id: invoice.shop_id },
-    link: invoice.link,
-    test_mode: invoice.test_mode,
-    type: 'up',
     amount_units: q?.amount_due_units ?? null,
     received_units: invoice.received_units,
     received_unconfirmed: invoice.received_unconfirmed,

@@ -10,8 +10,7 @@ import { utxoNetwork, type ScriptType, type UtxoChain } from './networks.js';
 import { bip21Uri } from './payment-uri.js';
 import { checkKeyNetwork, parseWalletKey, WalletKeyError, type WalletKey } from './wallet-key.js';
 
-export { UtxoRpc, RpcError, RpcUnavailableError } from './rpc.js';
-export { UtxoWatcher, type UtxoWatcherOptions } from './watcher.js';
+// The node client and watcher are imported from their own modules, only when a node is configured.
 export { WalletKeyError } from './wallet-key.js';
 export type { ScriptType, UtxoChain } from './networks.js';
 

@@ -5,22 +5,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { WebhookService } from '../../app/webhooks.js';
+import type { WebhookUseCases } from '../../app/webhooks.js';
 import type { RouteFamily } from '../face.js';
 
 export interface WebhookRouteDeps {
-  readonly webhooks: Pick<
-    WebhookService,
-    | 'createEndpoint'
-    | 'listEndpoints'
-    | 'updateEndpoint'
-    | 'rotateSecret'
-    | 'listInvoiceDeliveries'
-    | 'listEndpointDeliveries'
-    | 'getDelivery'
-    | 'redeliver'
-    | 'sendTest'
-  >;
+  readonly webhooks: WebhookUseCases;
 }
 
 const ShopId = Type.String({ pattern: '^[A-Za-z0-9_-]{4,64}$' });

@@ -7,10 +7,9 @@ import type { AppContext } from '../../app/context.js';
 import type { InvoiceView } from '../../app/invoice-view.js';
 import { shownCurrency } from '../../app/preselect-currency.js';
 import { projectNumber } from '../../app/project-number.js';
-import { ccTime } from '../../app/provider-invoices/cryptocloud.js';
+import { cryptoCloudProgress, cryptoCloudTerms } from '../../app/provider-invoices/cryptocloud.js';
 import { UsdValues } from '../../app/usd-value.js';
 import { decimalNumber, JsonNumber } from '../../domain/exact-json.js';
-import { cryptoCloudStatus } from '../../domain/status-vocabulary.js';
 import { cryptoCurrency, type CryptoCurrency } from '../../domain/currencies.js';
 import { formatDecimal, type Decimal } from '../../domain/money.js';
 import type { Project } from '../../domain/project.js';
@@ -113,11 +112,6 @@ export class UsdPricer {
 
 const shown = (d: Decimal | null) => (d ? num(formatDecimal(d)) : null);
 
-/** CryptoCloud's `invoice_status`: "success" once paid (what CMS modules check), else the state. */
-function invoiceStatus(status: string): string {
-  return status === 'paid' || status === 'overpaid' ? 'success' : status;
-}
-
 export interface FormatContext {
   readonly ctx: AppContext;
   readonly usd: UsdPricer;
@@ -132,24 +126,13 @@ export async function ccCreatedInvoice(f: FormatContext, v: InvoiceView) {
   const c = code ? cryptoCurrency(code) : undefined;
   const amountUsd = await f.usd.price(v.amount, v.currency);
   return {
-    uuid: v.uuid,
-    created: ccTime(v.created_at),
-    address: q?.address ?? '',
-    expiry_date: ccTime(v.expires_at),
-    side_commission: 'client',
-    side_commission_cc: 'client',
+    ...cryptoCloudTerms(v),
     amount: q ? num(q.amount_due) : amountUsd,
     amount_usd: amountUsd,
-    amount_in_fiat: num(v.amount),
     fee: ZERO,
     fee_usd: ZERO,
     service_fee: ZERO,
     service_fee_usd: ZERO,
-    type_payments: 'crypto',
-    fiat_currency: v.currency,
-    status: cryptoCloudStatus(v),
-    is_email_required: false,
-    link: v.link,
     invoice_id: null,
     currency: c ? ccInvoiceCurrency(f.ctx.settings.publicUrl, c) : null,
     project: ccProject(await f.project(v.shop_id), v.shop_id),
@@ -163,30 +146,21 @@ export async function ccInvoiceInfo(f: FormatContext, v: InvoiceView) {
   const c = v.quote ? cryptoCurrency(v.quote.currency) : undefined;
   const received = BigInt(v.received_units);
   const remaining = BigInt(v.remaining_units);
-  const status = base.status;
-  const identify = v.metadata?.identify;
   const receivedUsd = c ? await f.usd.crypto(received, c) : ZERO;
-  const due = v.quote ? num(v.quote.amount_due) : null;
+  const progress = cryptoCloudProgress(v);
   return {
     ...base,
+    ...progress,
     side_commission_service: 'client',
-    received: num(v.received),
     received_usd: receivedUsd,
-    to_surcharge: num(v.remaining),
     to_surcharge_usd: c ? await f.usd.crypto(remaining, c) : ZERO,
     // What typed clients declare beside the documented fields.
-    amount_in_crypto: due,
-    amount_to_pay: due ?? base.amount,
+    amount_to_pay: progress.amount_in_crypto ?? base.amount,
     amount_to_pay_usd:
       c && v.quote ? await f.usd.crypto(BigInt(v.quote.amount_due_units), c) : base.amount_usd,
-    amount_paid: num(v.received),
     amount_paid_usd: receivedUsd,
     pay_url: v.link,
-    type: 'up',
     user_email: v.email,
     phone: null,
-    order_id: v.order_id ?? identify ?? null,
-    invoice_status: invoiceStatus(status),
-    date_finished: status === 'paid' || status === 'overpaid' ? ccTime(v.updated_at) : null,
   };
 }

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AccessStore } from '../../app/ports/access.js';
 import type { WatcherHealth } from '../../app/ports/chain.js';
 import type { DashboardQueries } from '../../app/ports/dashboard.js';
-import type { WebhookService } from '../../app/webhooks.js';
+import type { WebhookUseCases } from '../../app/webhooks.js';
 import type { FaceDeps } from '../face.js';
 
 export interface DashboardHealth {
@@ -19,18 +19,7 @@ export interface DashboardHealth {
 export interface DashboardDeps {
   readonly access: AccessStore;
   readonly queries: DashboardQueries;
-  readonly webhooks: Pick<
-    WebhookService,
-    | 'createEndpoint'
-    | 'listEndpoints'
-    | 'updateEndpoint'
-    | 'rotateSecret'
-    | 'listInvoiceDeliveries'
-    | 'listEndpointDeliveries'
-    | 'getDelivery'
-    | 'redeliver'
-    | 'sendTest'
-  >;
+  readonly webhooks: WebhookUseCases;
   readonly health: () => DashboardHealth;
 }
 
