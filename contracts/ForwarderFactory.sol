@@ -148,6 +148,9 @@ contract ForwarderFactory {
     }
 }
 
+/// Lives for one constructor call at a deposit address: moves the listed token
+/// balances and all ETH to the treasury, then self-destructs. Assembly, because it
+/// runs once per collected invoice.
 contract Sweeper {
     /// Caps what one token may spend, so a broken token cannot starve the rest of the batch.
     uint256 private constant TOKEN_CALL_GAS = 150_000;

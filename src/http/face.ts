@@ -22,3 +22,10 @@ export type Face = (app: FastifyInstance, deps: FaceDeps) => Promise<void>;
 
 /** A family of native API routes, mounted under /api/v1 behind the API key (invoices, webhooks, ...). */
 export type RouteFamily = (api: FastifyInstance, deps: FaceDeps) => Promise<void>;
+
+/** A route family from routes that need their own use cases, handed in by the runtime. */
+export const routeFamily =
+  <D>(routes: (api: FastifyInstance, deps: D) => Promise<void>) =>
+  (deps: D): RouteFamily =>
+  (api) =>
+    routes(api, deps);

@@ -1,6 +1,8 @@
 /** The kassa command, run as an operator would, against a fresh data directory. */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -131,5 +133,29 @@ describe('kassa CLI', () => {
     const i = await kassa(['address', '--currency', 'BTC', '--key', 'xpub', '--index', '-1']);
     expect(i.code).toBe(2);
     expect(i.err).toContain('--index');
+  });
+
+  it('creates accounts and keys from the store alone: no rate source is asked', async () => {
+    let asked = 0;
+    const source = http.createServer((_req, res) => {
+      asked += 1;
+      res.writeHead(503).end();
+    });
+    await new Promise<void>((resolve) => source.listen(0, '127.0.0.1', resolve));
+    const env = {
+      RATE_SOURCES: 'kraken',
+      RATE_KRAKEN_URL: `http://127.0.0.1:${(source.address() as AddressInfo).port}`,
+    };
+    try {
+      const acc = await kassa(['account', 'create', '--name', 'Quiet merchant'], env);
+      expect(acc.code).toBe(0);
+      const key = await kassa(['key', 'create', '--account', acc.out.trim()], env);
+      expect(key.code).toBe(0);
+      expect(key.out).toMatch(/API key \(shown once\): kassa_/);
+      // Both processes have exited: nothing can ask later.
+      expect(asked).toBe(0);
+    } finally {
+      source.close();
+    }
   });
 });

@@ -10,6 +10,7 @@ import {
   mulDecimal as mul,
   parseRate,
 } from '../../src/domain/money.js';
+import { parse } from 'lossless-json';
 import { JsonNumber, parseJsonExact } from '../../src/domain/exact-json.js';
 
 const text = (s: string) => formatDecimal(parseRate(s));
@@ -103,5 +104,25 @@ describe('exact JSON', () => {
 
   it.each(['', '{', '[1,]', '{"a" 1}', '01', '"\u0001"', '[1] x', 'tru'])('refuses %j', (s) => {
     expect(() => parseJsonExact(s)).toThrow(SyntaxError);
+  });
+
+  it('reads any JSON as lossless-json does, numbers as their text', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.boolean(), (value, forceSlowPath) => {
+        const text = JSON.stringify(forceSlowPath ? { nul: '\u0000', value } : value);
+        const viaLibrary = parse(text, null, (t) => new JsonNumber(t));
+        expect(parseJsonExact(text)).toEqual(viaLibrary);
+      }),
+    );
+  });
+
+  it('never takes a string for a number, whatever it holds', () => {
+    const doc = parseJsonExact('{"a":"\\u0000#1.5","b":"\\u0000","c":2.50}') as Record<
+      string,
+      unknown
+    >;
+    expect(doc.a).toBe('\u0000#1.5');
+    expect(doc.b).toBe('\u0000');
+    expect(doc.c).toEqual(new JsonNumber('2.50'));
   });
 });

@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { CollectionService, CollectPlan } from '../../app/collections.js';
 import type { CollectionRecord, UnexpectedDeposit } from '../../app/ports/collections.js';
-import type { RouteFamily } from '../face.js';
+import { routeFamily } from '../face.js';
 
 export interface CollectionRouteDeps {
   readonly collections: Pick<
@@ -85,10 +85,7 @@ function planView(p: CollectPlan & { gas?: bigint | null }) {
 }
 
 /** Collections, as a native API route family. */
-export const collectionFamily =
-  (deps: CollectionRouteDeps): RouteFamily =>
-  (api) =>
-    collectionRoutes(api, deps);
+export const collectionFamily = routeFamily(collectionRoutes);
 
 async function collectionRoutes(app: FastifyInstance, deps: CollectionRouteDeps) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();

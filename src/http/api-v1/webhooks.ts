@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { WebhookUseCases } from '../../app/webhooks.js';
-import type { RouteFamily } from '../face.js';
+import { routeFamily } from '../face.js';
 
 export interface WebhookRouteDeps {
   readonly webhooks: WebhookUseCases;
@@ -53,10 +53,7 @@ const EndpointParams = Type.Object({ shopId: ShopId, endpointId: Id });
 const tags = ['webhooks'];
 
 /** Webhook endpoints and the delivery log, as a native API route family. */
-export const webhookFamily =
-  (deps: WebhookRouteDeps): RouteFamily =>
-  (api) =>
-    webhookRoutes(api, deps);
+export const webhookFamily = routeFamily(webhookRoutes);
 
 async function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
