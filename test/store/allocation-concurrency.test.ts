@@ -5,6 +5,9 @@
  * PostgreSQL each process reserves blocks of indexes, and what it holds
  * unused at the end is the only gap.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { HDKey } from '@scure/bip32';
 import pg from 'pg';
@@ -68,6 +71,8 @@ function expectDistinct(rows: { idx: number | string; address: string }[], gaps:
 
 describe('allocation on PostgreSQL, 16 clients on each of 2 processes', () => {
   let db: TestDatabase;
+  // One deployment's data directory, shared by its processes, this test's own.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-pg-procs-'));
   const procs: ServerProcess[] = [];
   const key = 'kassa_alloc_concurrency_key_0123456789';
   const env = () => ({
@@ -75,7 +80,7 @@ describe('allocation on PostgreSQL, 16 clients on each of 2 processes', () => {
     KASSA_DEMO_API_KEY: key,
     KASSA_DEMO_SHOP_ID: 'allocshop',
     LOG_LEVEL: 'error',
-    DATA_DIR: '/tmp/kassa-unused',
+    DATA_DIR: dataDir,
   });
 
   beforeAll(async () => {
@@ -94,6 +99,7 @@ describe('allocation on PostgreSQL, 16 clients on each of 2 processes', () => {
   afterAll(async () => {
     for (const p of procs) await p.stop();
     await db?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it(

@@ -1,10 +1,15 @@
 /** Several Kassa processes share one PostgreSQL: HTTP is stateless, any process answers. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcess, type ServerProcess } from '../support/process.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 
 describe('two Kassa processes on one PostgreSQL', () => {
   let db: TestDatabase;
+  // One deployment's data directory, shared by its processes, this test's own.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kassa-pg-procs-'));
   const procs: ServerProcess[] = [];
   const key = 'kassa_multi_process_key_0123456789';
   const env = () => ({
@@ -12,7 +17,7 @@ describe('two Kassa processes on one PostgreSQL', () => {
     KASSA_DEMO_API_KEY: key,
     KASSA_DEMO_SHOP_ID: 'multishop',
     LOG_LEVEL: 'warn',
-    DATA_DIR: '/tmp/kassa-unused',
+    DATA_DIR: dataDir,
   });
 
   beforeAll(async () => {
@@ -23,6 +28,7 @@ describe('two Kassa processes on one PostgreSQL', () => {
   afterAll(async () => {
     for (const p of procs) await p.stop();
     await db?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   const call = async (p: ServerProcess, method: string, path: string, body?: unknown) => {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Address, Hex } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChainWatcher } from '../../../src/app/ports/chain.js';
 import { startTestKassa, type TestKassa } from '../../support/kassa.js';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres.js';
@@ -73,13 +73,18 @@ describe.each(['sqlite', 'postgres'] as const)(
       return w;
     }
 
+    /** Whether a Kassa runs now: a scenario that stopped it and failed leaves none for the next. */
+    let running = false;
+
     async function boot(): Promise<void> {
       kassa = await startTestKassa(env());
+      running = true;
       watcher = ethWatcher(kassa);
       await waitFor('ETH watcher at the head', () => watcher.health().height !== null);
     }
 
     async function shutdown(): Promise<void> {
+      running = false;
       await kassa?.close();
     }
 
@@ -109,6 +114,11 @@ describe.each(['sqlite', 'postgres'] as const)(
       await chain?.close();
       await pg?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    // A clear reset: each scenario starts with Kassa running, whatever the one before left.
+    beforeEach(async () => {
+      if (!running) await boot();
     });
 
     async function createInvoice(currency: string, usd = '30'): Promise<InvoiceBody> {
@@ -282,11 +292,17 @@ describe.each(['sqlite', 'postgres'] as const)(
     it('keeps running while the node is unreachable and picks payments up when it returns', async () => {
       const inv = await createInvoice('USDT_ERC20');
       await node.down();
-      await waitFor('the watcher to see the node down', () => !watcher.health().nodeReachable);
-      await sendToken(chain, chain.usdt, to(inv), due(inv));
-      await mine(chain, USDT_CONFIRMATIONS);
-      expect((await invoice(inv.id)).status).toBe('created');
-      await node.up();
+      let down = true;
+      try {
+        await waitFor('the watcher to see the node down', () => !watcher.health().nodeReachable);
+        await sendToken(chain, chain.usdt, to(inv), due(inv));
+        await mine(chain, USDT_CONFIRMATIONS);
+        expect((await invoice(inv.id)).status).toBe('created');
+        await node.up();
+        down = false;
+      } finally {
+        if (down) await node.up();
+      }
       await until(inv.id, 'paid');
       expect(watcher.health().nodeReachable).toBe(true);
     });

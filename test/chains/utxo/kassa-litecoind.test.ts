@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HDKey } from '@scure/bip32';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChainWatcher } from '../../../src/app/ports/chain.js';
 import { coinsToUnits } from '../../../src/chains/utxo/exact-json.js';
 import { formatUnits } from '../../../src/domain/money.js';
@@ -72,14 +72,19 @@ describe.each(['sqlite', 'postgres'] as const)(
       return w;
     }
 
+    /** Whether a Kassa runs now: a scenario that stopped it and failed leaves none for the next. */
+    let running = false;
+
     async function boot(): Promise<void> {
       kassa = await startTestKassa(env(), { clock });
+      running = true;
       apiKey ||= kassa.apiKey;
       watcher = ltcWatcher(kassa);
       await eventually(() => watcher.health().height !== null, 'LTC watcher at the tip');
     }
 
     async function shutdown(): Promise<void> {
+      running = false;
       await kassa?.close();
     }
 
@@ -109,6 +114,11 @@ describe.each(['sqlite', 'postgres'] as const)(
       await ltc?.destroy();
       await pg?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    // A clear reset: each scenario starts with Kassa running, whatever the one before left.
+    beforeEach(async () => {
+      if (!running) await boot();
     });
 
     async function api(
@@ -369,9 +379,12 @@ describe.each(['sqlite', 'postgres'] as const)(
     it('keeps running while the node is stopped and picks payments up when it returns', async () => {
       const inv = await createInvoice();
       await ltc.stop();
-      await eventually(() => !watcher.health().nodeReachable, 'watcher sees the node down');
-      expect((await invoice(inv.id)).status).toBe('created');
-      await ltc.restart();
+      try {
+        await eventually(() => !watcher.health().nodeReachable, 'watcher sees the node down');
+        expect((await invoice(inv.id)).status).toBe('created');
+      } finally {
+        await ltc.restart();
+      }
       await pay(inv, due(inv));
       await ltc.mine(2);
       await until(inv.id, 'paid');
