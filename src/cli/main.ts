@@ -156,9 +156,20 @@ key
   .command('create')
   .requiredOption('--account <id>', 'account id')
   .option('--label <label>', 'label shown in lists')
-  .action(async (o: { account: string; label?: string }) =>
+  .option('--read-only', 'the key may read but not change anything')
+  .option('--project <id>', 'limit the key to this project')
+  .action(async (o: { account: string; label?: string; readOnly?: boolean; project?: string }) =>
     withCore(async (k) => {
-      const { key: secret, record } = await createApiKey(k.ctx, o.account, o.label ?? null);
+      const { key: secret, record } = await createApiKey(
+        k.ctx,
+        o.account,
+        o.label ?? null,
+        undefined,
+        {
+          access: o.readOnly ? 'read' : 'full',
+          projectId: o.project ?? null,
+        },
+      );
       console.log(`key id: ${record.id}\nAPI key (shown once): ${secret}`);
     }),
   );
@@ -180,12 +191,14 @@ key
   .requiredOption('--account <id>', 'account id')
   .requiredOption('--shop <id>', 'project (shop) id the pair creates invoices in')
   .requiredOption('--provider <name>', 'cryptopay or coinspaid')
-  .action(async (o: { account: string; shop: string; provider: string }) =>
+  .option('--read-only', 'the pair may look invoices up but not create, cancel or refund')
+  .action(async (o: { account: string; shop: string; provider: string; readOnly?: boolean }) =>
     withCore(async (k) => {
       const c = await issueProviderCredentials(k.ctx, loadSigningKey(k.config), {
         accountId: o.account,
         shopId: o.shop,
         provider: o.provider as Provider,
+        access: o.readOnly ? 'read' : 'full',
       });
       console.log(
         `key id: ${c.keyId} (revoke it to end the pair)\napi key: ${c.apiKey}\napi secret (shown once): ${c.apiSecret}`,
