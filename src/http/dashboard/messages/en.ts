@@ -254,6 +254,7 @@ export const en = {
   rule_over_tolerance: 'Overpayment tolerance, percent',
   rule_manual: 'Wait for my decision',
   rule_accept: 'Accept as paid',
+  create_key: 'Create key',
   csv_failed: 'The export failed; try again.',
 } as const;
 

@@ -257,5 +257,6 @@ export const ru: Messages = {
   rule_over_tolerance: 'Допуск переплаты, процентов',
   rule_manual: 'Ждать моего решения',
   rule_accept: 'Принять как оплату',
+  create_key: 'Создать ключ',
   csv_failed: 'Выгрузка не удалась; попробуйте ещё раз.',
 };

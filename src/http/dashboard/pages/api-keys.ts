@@ -93,7 +93,7 @@ async function render(
         ${projects.map((p) => html`<option value="${p.id}">${p.name} (${p.id})</option>`)}
       </select></label
     >
-    <div class="actions"><button type="submit">${t('create')}</button></div>
+    <div class="actions"><button type="submit">${t('create_key')}</button></div>
   </form>`;
   return page(v.page, t('api_keys_title'), html`${shown}${table}${form}`, {
     error: o.error ?? null,
