@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { HDKey } from '@scure/bip32';
 import { base32nopad } from '@scure/base';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestKassa, type TestKassa } from '../support/kassa.js';
 import type { PublicState } from '../../src/http/pay/page-data.js';
 import { createInvoice, getInvoice } from './helpers.js';
@@ -180,13 +180,26 @@ describe('payment page over HTTP', () => {
     const invoice = await createInvoice(kassa, { payment_currency: 'ETH' });
     const res = await fetch(`${invoice.link}/events`);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
+    // Each payment waits until the stream has shown the state before it, so every step is seen.
+    let seen = 0;
+    const shown = (n: number) =>
+      vi.waitFor(
+        () => {
+          if (seen < n) throw new Error(`${seen} of ${n} states shown so far`);
+        },
+        { timeout: 15_000, interval: 20 },
+      );
     const pay = async () => {
-      await new Promise((r) => setTimeout(r, 100));
+      await shown(1);
       await kassa.api('POST', `/api/v1/invoices/${invoice.id}/test-payments`, { amount: '0.01' });
-      await new Promise((r) => setTimeout(r, 100));
+      await shown(2);
       await kassa.api('POST', `/api/v1/invoices/${invoice.id}/test-payments`, {});
     };
-    const [{ events, ended }] = await Promise.all([readEvents(res, () => false), pay()]);
+    const observe = (events: unknown[]) => {
+      seen = events.length;
+      return false;
+    };
+    const [{ events, ended }] = await Promise.all([readEvents(res, observe), pay()]);
     expect(ended).toBe(true);
     expect(events[0].state).toBe('waiting');
     expect(events.map((e) => e.state)).toContain('partial');
