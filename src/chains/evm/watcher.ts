@@ -155,8 +155,10 @@ export class EvmWatcher implements ChainWatcher {
   /** One bounded step towards the head; true when nothing is left to read. */
   private async step(): Promise<boolean> {
     const { cursor: store, ledger, watchList } = this.options;
-    await watchList.refresh();
     const head = await this.rpc.blockNumber();
+    // Refreshed after the head is read: a payment in any block up to it was sent to an
+    // address handed out before, so that address is in the list now.
+    await watchList.refresh();
     this.state.nodeHeight = head;
     const cursor = await store.load(ETH_CHAIN);
     if (cursor && !(await this.stillOnChain(cursor, head))) {

@@ -117,8 +117,9 @@ export class TronWatcher implements ChainWatcher {
   /** One round: follow the head by up to `batchSize` blocks. True when caught up. */
   private async poll(): Promise<boolean> {
     const signal = this.abort.signal;
-    await this.o.watchList.refresh();
     const headBlock = await this.o.api.getNowBlock(signal);
+    // After the head is read: every payment up to it pays an address already in the list.
+    await this.o.watchList.refresh();
     const head = blockHeader(headBlock);
     this.state.nodeHeight = head.height;
 

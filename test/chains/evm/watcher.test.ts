@@ -1,6 +1,7 @@
 /** The EVM watcher against a real node: anvil with OpenZeppelin ERC-20 tokens compiled by solc. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EvmWatcher, type EvmWatcherOptions } from '../../../src/chains/evm/index.js';
+import { EvmRpc } from '../../../src/chains/evm/rpc.js';
 import type { Store } from '../../../src/store/database.js';
 import {
   batchTransfer,
@@ -135,6 +136,41 @@ describe('EVM watcher on anvil', () => {
       [plain, 50n, Number(plainReceipt.blockNumber)],
     ]);
     expect(ledger.to(b).map((p) => p.transfer.amount)).toEqual([200n]);
+  });
+
+  it('credits a payment mined between a round starting and reading the head, to an address handed out meanwhile', async () => {
+    const { ledger, watchList, startWatcher } = await setup();
+    const address = fresh();
+    // Quotes committed since the last refresh reach the list only at the next refresh, as from the store.
+    const committed: string[] = [];
+    const refresh = watchList.refresh.bind(watchList);
+    watchList.refresh = async () => {
+      for (const a of committed.splice(0)) watchList.watch(a, 'ETH');
+      await refresh();
+    };
+    let armed = false;
+    let txid: string | undefined;
+    // The node's answer to "what is the head?" already holds a payment to an address created
+    // an instant before it: the worst interleaving of a create, a payment and a watcher round.
+    class RacingRpc extends EvmRpc {
+      override async blockNumber(): Promise<number> {
+        if (armed) {
+          armed = false;
+          committed.push(address);
+          txid = await sendEth(chain, address, 777n);
+          await chain.client.waitForTransactionReceipt({ hash: txid as `0x${string}` });
+        }
+        return super.blockNumber();
+      }
+    }
+    await startWatcher({ rpc: new RacingRpc({ url: chain.anvil.url }) });
+    await caughtUp(ledger);
+    armed = true;
+    const [payment] = await waitFor('payment to the address handed out mid-round', () =>
+      some(ledger.to(address)),
+    );
+    expect(payment.transfer.txid).toBe(txid);
+    expect(payment.transfer.amount).toBe(777n);
   });
 
   it('ignores an ETH transaction to a watched address that reverted', async () => {
