@@ -18,7 +18,6 @@ import {
 import type {
   ChainCursorStore,
   ObservedTransfer,
-  PaymentLedger,
   WatchedAddress,
   WatchList,
   UnminedTransaction,

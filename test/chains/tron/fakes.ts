@@ -7,10 +7,8 @@ import type {
   BlockRef,
   ChainCursorStore,
   ObservedTransfer,
-  PaymentLedger,
   WatchedAddress,
   WatchList,
-  UnminedTransaction,
 } from '../../../src/app/ports/chain.js';
 import { StoreLedger, type StoredPayment } from '../../support/store-ledger.js';
 

@@ -8,10 +8,8 @@ import type {
   BlockRef,
   ChainCursorStore,
   ObservedTransfer,
-  PaymentLedger,
   WatchedAddress,
   WatchList,
-  UnminedTransaction,
 } from '../../../src/app/ports/chain.js';
 import { StoreLedger } from '../../support/store-ledger.js';
 

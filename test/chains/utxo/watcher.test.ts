@@ -21,7 +21,7 @@ interface VerboseTx {
   vout: { value: string; n: number; scriptPubKey: { hex: string } }[];
 }
 
-describe('UTXO watcher against litecoind (regtest) with a recording ledger', () => {
+describe('UTXO watcher against litecoind (regtest), recording into the payment recorder', () => {
   let ltc: Litecoind;
   const key = regtestAccounts().bip84.vpub;
   let nextIndex = 0;
