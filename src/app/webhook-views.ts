@@ -75,7 +75,7 @@ export interface DeliveryView {
   invoice_id: string | null;
   status: string;
   attempts: number;
-  /** When the next attempt is due; null once delivered or failed. */
+  /** When the next attempt is due; null once delivered, failed or superseded. */
   next_attempt_at: string | null;
   last_attempt: AttemptView | null;
   delivered_at: string | null;

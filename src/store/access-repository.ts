@@ -40,8 +40,20 @@ interface AuditLogTable {
   created_at: number;
 }
 
+interface OneTimeSecretsTable {
+  id: string;
+  session_hash: string;
+  sealed: string;
+  expires_at: number;
+}
+
 type AccessDb = Kysely<
-  Database & { users: UsersTable; sessions: SessionsTable; audit_log: AuditLogTable }
+  Database & {
+    users: UsersTable;
+    sessions: SessionsTable;
+    audit_log: AuditLogTable;
+    one_time_secrets: OneTimeSecretsTable;
+  }
 >;
 
 const num = (v: number | null) => (v === null ? null : Number(v));
@@ -187,6 +199,36 @@ export function accessRepository(database: Kysely<Database>): AccessStore {
       },
       async deleteForUser(userId) {
         await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      },
+    },
+    oneTimeSecrets: {
+      async put(e, now) {
+        await db.deleteFrom('one_time_secrets').where('expires_at', '<=', now).execute();
+        await db
+          .insertInto('one_time_secrets')
+          .values({
+            id: e.id,
+            session_hash: e.sessionHash,
+            sealed: e.sealed,
+            expires_at: e.expiresAt,
+          })
+          .execute();
+      },
+      async take(id, sessionHash, now) {
+        const r = await db
+          .selectFrom('one_time_secrets')
+          .selectAll()
+          .where('id', '=', id)
+          .where('session_hash', '=', sessionHash)
+          .executeTakeFirst();
+        if (!r) return undefined;
+        // Only the request whose delete removed the row shows it: two reloads racing show it once.
+        const gone = await db
+          .deleteFrom('one_time_secrets')
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (Number(gone.numDeletedRows) !== 1 || Number(r.expires_at) <= now) return undefined;
+        return r.sealed;
       },
     },
     audit: {

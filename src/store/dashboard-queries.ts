@@ -157,6 +157,14 @@ export function dashboardQueries(db: Kysely<Database>): DashboardQueries {
         ])
         .where('p.account_id', '=', accountId)
         .where('d.status', '=', 'failed')
+        // A failure already redelivered is followed by its copy, which shows here if it fails too.
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('deliveries as r').select('r.id').whereRef('r.redelivery_of', '=', 'd.id'),
+            ),
+          ),
+        )
         .orderBy('d.updated_at', 'desc')
         .limit(limit)
         .execute();

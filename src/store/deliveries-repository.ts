@@ -81,7 +81,7 @@ export class DeliveriesRepository implements DeliveryQueue {
         await trx
           .updateTable('deliveries')
           .set({
-            status: 'failed',
+            status: 'superseded',
             last_error: `superseded by redelivery ${copy.id}`,
             updated_at: now,
           })

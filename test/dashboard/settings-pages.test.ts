@@ -92,6 +92,28 @@ describe('project settings, API keys and CSV progress in chromium', () => {
     await expectAccessible(page);
     const row = page.locator('#keys tr', { hasText: 'reporting' });
     expect(await row.locator('.scope').textContent()).toBe(`read only · ${kassa.shopId}`);
+    // A reload after creating shows "already shown": no second key, no secret.
+    const accountId = (await kassa.ctx.store.accounts.list())[0]!.id;
+    const labelled = async () =>
+      (await kassa.ctx.store.apiKeys.list(accountId)).filter((k) => k.label === 'reporting');
+    expect(await labelled()).toHaveLength(1);
+    await page.reload();
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toMatch(/^This secret was already shown/);
+    expect(await page.content()).not.toContain(key);
+    expect(await page.locator('#new-key').count()).toBe(0);
+    expect(await labelled()).toHaveLength(1);
+    await expectAccessible(page);
+    // Another session cannot read it either, even with the same link.
+    const other = await openBrowser();
+    try {
+      await signIn(other.page, kassa.url, (await addUser(kassa, 'admin')).email);
+      await other.page.goto(page.url());
+      expect(await other.page.content()).not.toContain(key);
+    } finally {
+      await other.close();
+    }
     await page.goto(`${kassa.url}/dashboard/api-keys`);
     expect(await page.content()).not.toContain(key);
 

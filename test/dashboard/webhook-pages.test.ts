@@ -56,6 +56,18 @@ describe('webhook endpoint pages in chromium', () => {
     const secret = (await page.locator('#secret').textContent())!.trim();
     expect(secret).toMatch(/^whsec_/);
     await expectAccessible(page);
+    // A reload does not add a second endpoint and does not show the secret again.
+    const endpoints = async () =>
+      (
+        await kassa.api('GET', `/api/v1/projects/${kassa.shopId}/webhook-endpoints`)
+      ).body.data.filter((e: { url: string }) => e.url === `${receiver.url}/hook`);
+    expect(await endpoints()).toHaveLength(1);
+    await page.reload();
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toMatch(/^This secret was already shown/);
+    expect(await page.content()).not.toContain(secret);
+    expect(await endpoints()).toHaveLength(1);
     // Shown once: the list does not show it again.
     await page.goto(`${kassa.url}/dashboard/webhooks`);
     expect(await page.content()).not.toContain(secret);
@@ -118,6 +130,16 @@ describe('webhook endpoint pages in chromium', () => {
     const rotated = (await page.locator('#secret').textContent())!.trim();
     expect(rotated).toMatch(/^whsec_/);
     expect(rotated).not.toBe(secret);
+    // A reload neither rotates again nor shows the secret.
+    await page.reload();
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toMatch(/^This secret was already shown/);
+    expect(await page.content()).not.toContain(rotated);
+    const rotations = (await kassa.access.audit.list(admin.accountId, 100)).filter(
+      (e) => e.action === 'webhook.secret_rotated' && e.target === endpointId,
+    );
+    expect(rotations).toHaveLength(1);
     const before = receiver.requests.length;
     await page.getByRole('button', { name: 'Send test event' }).click();
     await receiver.waitFor((r) => r.length > before && r.at(-1)!.path === '/hook');

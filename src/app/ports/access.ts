@@ -26,6 +26,13 @@ export interface SessionRecord {
   readonly expiresAt: number;
 }
 
+export interface OneTimeSecretRecord {
+  readonly id: string;
+  readonly sessionHash: string;
+  readonly sealed: string;
+  readonly expiresAt: number;
+}
+
 export interface AuditEntry {
   readonly id: string;
   readonly accountId: string;
@@ -65,6 +72,13 @@ export interface AccessStore {
     touch(tokenHash: string, lastSeenAt: number, expiresAt: number): Promise<void>;
     delete(tokenHash: string): Promise<void>;
     deleteForUser(userId: string): Promise<void>;
+  };
+  /** Sealed secrets waiting to be shown once to the session that made them. */
+  readonly oneTimeSecrets: {
+    /** Also drops every entry expired by `now`. */
+    put(e: OneTimeSecretRecord, now: number): Promise<void>;
+    /** The entry's sealed text, deleted in the same call; undefined if gone, expired or another session's. */
+    take(id: string, sessionHash: string, now: number): Promise<string | undefined>;
   };
   readonly audit: {
     append(e: AuditEntry): Promise<void>;

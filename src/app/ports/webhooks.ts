@@ -22,7 +22,8 @@ export interface EndpointRecord {
   updated_at: number;
 }
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+/** `superseded`: closed while still pending because a redelivery took its place; not a failure. */
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'superseded';
 
 export interface DeliveryRecord {
   id: string;

@@ -8,6 +8,7 @@ import * as m014 from './014_collections.js';
 import * as m015 from './015_payment_valid_until.js';
 import * as m016 from './016_unexpected_deposits.js';
 import * as m017 from './017_api_key_scopes.js';
+import * as m022 from './022_one_time_secrets.js';
 
 /** Every migration, in order. Numbers are reserved per capability to avoid clashes. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '015_payment_valid_until': m015,
   '016_unexpected_deposits': m016,
   '017_api_key_scopes': m017,
+  '022_one_time_secrets': m022,
 };

@@ -197,6 +197,8 @@ export const en = {
   enable: 'Enable',
   webhook_secret: 'Signing secret',
   shown_once: 'Copy it now: it is shown only this once.',
+  already_shown:
+    'This secret was already shown and is not shown again. If it was not copied, make a new one.',
   webhook_created: 'The endpoint was added.',
   webhook_endpoint: 'Webhook endpoint',
   webhook_test_queued: 'A test event was queued.',

@@ -5,6 +5,7 @@
 import type { FastifyReply } from 'fastify';
 import { createApiKey, listProjects, revokeApiKey } from '../../../app/accounts.js';
 import { audit } from '../../../app/audit.js';
+import { revealSecret, stashSecret } from '../../../app/one-time-secrets.js';
 import type { ApiKeyRecord } from '../../../app/ports/store.js';
 import { KassaError } from '../../../domain/errors.js';
 import { html } from '../../pay/html.js';
@@ -102,12 +103,25 @@ async function render(
 }
 
 export function apiKeyPages(r: DashRouter, dc: DashContext): void {
-  r.get('/dashboard/api-keys', 'settings.write', async (req, reply, v) =>
-    send(
+  const oneTime = { access: dc.access, clock: dc.ctx.clock };
+  r.get('/dashboard/api-keys', 'settings.write', async (req, reply, v) => {
+    const shown = req.query.shown;
+    if (shown) {
+      const key = await revealSecret(oneTime, v.token, shown);
+      return send(
+        reply,
+        await render(
+          dc,
+          v,
+          key ? { key, notice: v.t('api_key_created') } : { notice: v.t('already_shown') },
+        ),
+      );
+    }
+    return send(
       reply,
       await render(dc, v, req.query.done === 'revoked' ? { notice: v.t('api_key_revoked') } : {}),
-    ),
-  );
+    );
+  });
 
   r.post('/dashboard/api-keys', 'settings.write', async (req, reply, v) => {
     const access = field(req.body, 'access') || 'full';
@@ -128,7 +142,9 @@ export function apiKeyPages(r: DashRouter, dc: DashContext): void {
         record.id,
         `${record.access}, ${record.projectId ?? 'all projects'}`,
       );
-      return send(reply, await render(dc, v, { key, notice: v.t('api_key_created') }));
+      // Shown by the GET after the redirect, so a reload does not make another key.
+      const id = await stashSecret(oneTime, v.token, key);
+      return reply.redirect(`/dashboard/api-keys?shown=${id}`, 303);
     } catch (err) {
       if (!(err instanceof KassaError)) throw err;
       const error = `${err.field ?? ''} ${err.message}`.trim();

@@ -7,6 +7,7 @@
 import type { FastifyReply } from 'fastify';
 import { listProjects } from '../../../app/accounts.js';
 import { audit } from '../../../app/audit.js';
+import { revealSecret, stashSecret } from '../../../app/one-time-secrets.js';
 import { FORMAT_NAMES } from '../../../domain/events.js';
 import type { DeliveryView, EndpointView } from '../../../app/webhook-views.js';
 import { KassaError } from '../../../domain/errors.js';
@@ -52,7 +53,7 @@ function enabledBadge(v: SignedIn, e: EndpointView): Html {
 async function listPage(
   dc: DashContext,
   v: SignedIn,
-  o: { error?: string; secret?: string; form?: Record<string, string> } = {},
+  o: { error?: string; secret?: string; notice?: string; form?: Record<string, string> } = {},
 ) {
   const { t } = v;
   const projects = await listProjects(dc.ctx, v.user.accountId);
@@ -136,7 +137,7 @@ async function listPage(
     v.page,
     t('webhooks_title'),
     html`${o.secret ? secretBox(v, o.secret) : ''}${sections}${createForm}`,
-    { error: o.error ?? null, notice: o.secret ? t('webhook_created') : null },
+    { error: o.error ?? null, notice: o.secret ? t('webhook_created') : (o.notice ?? null) },
   );
 }
 
@@ -182,7 +183,7 @@ async function endpointPage(
   v: SignedIn,
   shopId: string,
   endpointId: string,
-  o: { secret?: string; done?: string | undefined; error?: string } = {},
+  o: { secret?: string; done?: string | undefined; error?: string; notice?: string } = {},
 ) {
   const { t } = v;
   const eps = await dc.webhooks.listEndpoints(v.user.accountId, shopId);
@@ -253,7 +254,7 @@ async function endpointPage(
     </div>`;
   return page(v.page, t('webhook_endpoint'), body, {
     live: 'list',
-    notice: o.secret ? t('secret_rotated') : doneKey ? t(doneKey) : null,
+    notice: o.secret ? t('secret_rotated') : doneKey ? t(doneKey) : (o.notice ?? null),
     error: o.error ?? null,
   });
 }
@@ -341,8 +342,16 @@ ${a.request.body}</pre>
 }
 
 export function webhookPages(r: DashRouter, dc: DashContext): void {
-  r.get('/dashboard/webhooks', 'read', async (_req, reply, v) =>
-    send(reply, await listPage(dc, v)),
+  const oneTime = { access: dc.access, clock: dc.ctx.clock };
+  /** A secret stashed by a POST, for the GET after its redirect: shown once, then "already shown". */
+  const shownOnce = async (v: SignedIn, id: string | undefined) => {
+    if (!id) return {};
+    const secret = await revealSecret(oneTime, v.token, id);
+    return secret ? { secret } : { notice: v.t('already_shown') };
+  };
+
+  r.get('/dashboard/webhooks', 'read', async (req, reply, v) =>
+    send(reply, await listPage(dc, v, await shownOnce(v, req.query.shown))),
   );
 
   r.post('/dashboard/webhooks', 'settings.write', async (req, reply, v) => {
@@ -362,7 +371,11 @@ export function webhookPages(r: DashRouter, dc: DashContext): void {
         description: form.description || null,
       });
       await audit(dc.access, dc.ctx.clock, v.actor, 'webhook.created', created.id, created.url);
-      if (created.secret) return send(reply, await listPage(dc, v, { secret: created.secret }));
+      // The secret is shown by the GET after the redirect, so a reload adds no second endpoint.
+      if (created.secret) {
+        const id = await stashSecret(oneTime, v.token, created.secret);
+        return reply.redirect(`/dashboard/webhooks?shown=${id}`, 303);
+      }
       return reply.redirect(endpointPath(created), 303);
     } catch (err) {
       if (!(err instanceof KassaError)) throw err;
@@ -374,7 +387,10 @@ export function webhookPages(r: DashRouter, dc: DashContext): void {
   r.get('/dashboard/webhooks/:shop/:endpoint', 'read', async (req, reply, v) =>
     send(
       reply,
-      await endpointPage(dc, v, req.params.shop!, req.params.endpoint!, { done: req.query.done }),
+      await endpointPage(dc, v, req.params.shop!, req.params.endpoint!, {
+        done: req.query.done,
+        ...(await shownOnce(v, req.query.shown)),
+      }),
     ),
   );
 
@@ -406,7 +422,8 @@ export function webhookPages(r: DashRouter, dc: DashContext): void {
     try {
       const rotated = await dc.webhooks.rotateSecret(v.user.accountId, shop, endpoint);
       await audit(dc.access, dc.ctx.clock, v.actor, 'webhook.secret_rotated', endpoint);
-      return send(reply, await endpointPage(dc, v, shop, endpoint, { secret: rotated.secret }));
+      const id = await stashSecret(oneTime, v.token, rotated.secret);
+      return reply.redirect(`${endpointPath({ shop_id: shop, id: endpoint })}?shown=${id}`, 303);
     } catch (err) {
       if (!(err instanceof KassaError) || err.code === 'not_found') throw err;
       return send(reply, await endpointPage(dc, v, shop, endpoint, { error: err.message }), 409);
