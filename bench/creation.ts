@@ -301,7 +301,9 @@ export async function benchCreation(): Promise<Record<string, string | number>> 
     ).toFixed(1);
 
     // PostgreSQL: 16 clients on each of 2 processes.
-    const pgEnv = (url: string) => ({ DATABASE_URL: url, DATA_DIR: '/tmp/kassa-unused' });
+    // The data lives in PostgreSQL; the data directory is still per run, shared by its processes.
+    const pgDir = dataDir();
+    const pgEnv = (url: string) => ({ DATABASE_URL: url, DATA_DIR: pgDir });
     const pgKey = zpub();
     const a = await kassaOn(pgEnv(db1.url), pgKey);
     const b = await kassaOn({ ...pgEnv(db1.url), KASSA_ROLES: 'api' }, pgKey, false);

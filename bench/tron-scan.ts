@@ -9,12 +9,13 @@ import { TronApi } from '../src/chains/tron/api.js';
 import { hexToAddress } from '../src/chains/tron/address.js';
 import { TronWatcher } from '../src/chains/tron/watcher.js';
 import { cryptoCurrency } from '../src/domain/currencies.js';
-import {
-  MapWatchList,
-  MemoryCursorStore,
-  RecordingLedger,
-  silentLogger,
-} from '../test/chains/tron/fakes.js';
+import type {
+  ObservedTransfer,
+  PaymentLedger,
+  WatchedAddress,
+  WatchList,
+} from '../src/app/ports/chain.js';
+import { MemoryCursorStore, silentLogger } from '../test/chains/tron/fakes.js';
 import {
   SyntheticTronChain,
   startTronReplay,
@@ -30,6 +31,41 @@ const TRX_PER_BLOCK = 60;
 const HITS_PER_BLOCK = 2;
 const REMOTE_LATENCY_MS = 50;
 const REMOTE_BLOCKS = 100;
+
+/** The open addresses; the scan, not the store, is measured here. */
+class MapWatchList implements WatchList {
+  private readonly live = new Map<string, WatchedAddress>();
+
+  watch(address: string, currency: string): void {
+    const n = this.live.size + 1;
+    this.live.set(address, { quoteId: `q${n}`, invoiceId: `inv${n}`, currency, address });
+  }
+
+  lookup(_chain: string, address: string): WatchedAddress | undefined {
+    return this.live.get(address);
+  }
+
+  size(): number {
+    return this.live.size;
+  }
+
+  async refresh(): Promise<void> {}
+}
+
+/** Keeps each reported transfer once by (txid, index), so the scan can be checked complete. */
+class CountingLedger implements PaymentLedger {
+  readonly payments = new Map<string, ObservedTransfer>();
+
+  async recordTransfer(t: ObservedTransfer): Promise<void> {
+    this.payments.set(`${t.txid}:${t.index}`, t);
+  }
+  async tipChanged(): Promise<void> {}
+  async blocksDisconnected(): Promise<void> {}
+  async transactionDropped(): Promise<void> {}
+  async unminedTransactions(): Promise<[]> {
+    return [];
+  }
+}
 
 const randomAddress = () => hexToAddress(randomBytes(20).toString('hex'))!;
 
@@ -93,7 +129,7 @@ async function scan(
   blocks: number,
 ): Promise<{ blocksPerSecond: number; payments: number }> {
   const replay = await startTronReplay(chain, { latencyMs });
-  const ledger = new RecordingLedger();
+  const ledger = new CountingLedger();
   const cursor = new MemoryCursorStore();
   // Resume just before the benchmark blocks, as after a restart.
   await cursor.advance('TRON', {

@@ -136,8 +136,8 @@ async function detectionLatency(): Promise<{ poll1000: number; poll100: number }
   const out: Record<number, number> = {};
   try {
     for (const pollMs of [1000, 100]) {
-      const watchList = new MemoryWatchList();
       const ledger = new RecordingLedger();
+      const watchList = new MemoryWatchList(ledger);
       const watcher = new UtxoWatcher({
         chain: 'LTC',
         currency: 'LTC',

@@ -1,7 +1,7 @@
 /**
  * What the EVM watcher tests share: anvil with two deployed test tokens, viem
  * clients on its funded accounts, the real SQLite cursor store, an in-memory
- * watch list and a ledger that records what the watcher told it.
+ * watch list of real quotes and the real payment recorder on its own store.
  */
 import { mnemonicToSeedSync } from '@scure/bip39';
 import { HDKey } from '@scure/bip32';
@@ -18,12 +18,11 @@ import {
 import type {
   ChainCursorStore,
   ObservedTransfer,
-  PaymentLedger,
   WatchedAddress,
   WatchList,
   UnminedTransaction,
 } from '../../../src/app/ports/chain.js';
-import { unmined } from '../../support/unmined.js';
+import { StoreLedger, type StoredPayment } from '../../support/store-ledger.js';
 import { evmFamily } from '../../../src/chains/evm/index.js';
 import { cryptoCurrency } from '../../../src/domain/currencies.js';
 import { chainCursorStore } from '../../../src/store/chain-cursor-repository.js';
@@ -50,17 +49,15 @@ export function merchantAddress(index: number): Address {
   }) as Address;
 }
 
+/** The watched addresses, each a real quote in the ledger's store. */
 export class MemoryWatchList implements WatchList {
   private readonly byAddress = new Map<string, WatchedAddress>();
   refreshes = 0;
 
+  constructor(private readonly ledger: StoreLedger) {}
+
   watch(address: string, currency: string): WatchedAddress {
-    const entry = {
-      quoteId: `q_${this.byAddress.size}`,
-      invoiceId: `inv_${this.byAddress.size}`,
-      currency,
-      address,
-    };
+    const entry = { ...this.ledger.quote('ETH', address, currency), currency, address };
     this.byAddress.set(address.toLowerCase(), entry);
     return entry;
   }
@@ -82,70 +79,49 @@ export class MemoryWatchList implements WatchList {
   }
 }
 
-export interface LedgerPayment {
-  transfer: ObservedTransfer;
-  /** Null after its block was disconnected and before it is seen again. */
-  blockHeight: number | null;
-  blockHash: string | null;
-  /** The node forgot its transaction after its block was orphaned. */
-  dropped: boolean;
-}
+export type LedgerPayment = StoredPayment;
 
-/** Applies the ledger's documented semantics to memory and keeps the calls for assertions. */
-export class RecordingLedger implements PaymentLedger {
+/** The real recorder on its own store; notes each call for assertions on what the watcher said. */
+export class RecordingLedger extends StoreLedger {
   readonly calls: string[] = [];
-  readonly payments = new Map<string, LedgerPayment>();
   tip = 0;
 
-  async recordTransfer(t: ObservedTransfer): Promise<void> {
+  override recordTransfer(t: ObservedTransfer): Promise<void> {
     this.calls.push(`record ${t.txid}:${t.index} @${t.blockHeight}`);
-    this.payments.set(`${t.txid}:${t.index}`, {
-      transfer: t,
-      blockHeight: t.blockHeight,
-      blockHash: t.blockHash,
-      dropped: false,
-    });
+    return super.recordTransfer(t);
   }
 
-  async tipChanged(chain: string, height: number): Promise<void> {
+  override async tipChanged(chain: string, height: number): Promise<void> {
     this.calls.push(`tip ${chain} ${height}`);
+    await super.tipChanged(chain, height);
     this.tip = height;
   }
 
-  async blocksDisconnected(chain: string, fromHeight: number): Promise<void> {
+  override blocksDisconnected(chain: string, fromHeight: number): Promise<void> {
     this.calls.push(`disconnect ${chain} ${fromHeight}`);
-    for (const p of this.payments.values()) {
-      if (p.blockHeight !== null && p.blockHeight >= fromHeight) {
-        p.blockHeight = null;
-        p.blockHash = null;
-      }
-    }
+    return super.blocksDisconnected(chain, fromHeight);
   }
 
-  async transactionDropped(chain: string, txid: string): Promise<void> {
+  override transactionDropped(chain: string, txid: string): Promise<void> {
     this.calls.push(`dropped ${chain} ${txid}`);
-    for (const p of this.payments.values()) {
-      if (p.transfer.txid === txid && p.blockHeight === null) p.dropped = true;
-    }
+    return super.transactionDropped(chain, txid);
   }
 
-  async unminedTransactions(chain: string): Promise<UnminedTransaction[]> {
+  override unminedTransactions(chain: string): Promise<readonly UnminedTransaction[]> {
     this.calls.push(`unmined ${chain}`);
-    return unmined(
-      [...this.payments.values()]
-        .filter((p) => p.blockHeight === null && !p.dropped)
-        .map((p) => ({ txid: p.transfer.txid, validUntil: p.transfer.validUntil ?? null })),
-    );
+    return super.unminedTransactions(chain);
   }
 
+  /** Payments to `address` as stored, in the order the store lists them. */
   to(address: string): LedgerPayment[] {
     return [...this.payments.values()].filter(
-      (p) => p.transfer.address.toLowerCase() === address.toLowerCase(),
+      (p) => p.address.toLowerCase() === address.toLowerCase(),
     );
   }
 
+  /** The stored confirmations of `p` now (not when `p` was read). */
   confirmations(p: LedgerPayment): number {
-    return p.blockHeight === null ? 0 : this.tip - p.blockHeight + 1;
+    return this.payments.get(`${p.txid}:${p.outputIndex}`)?.confirmations ?? 0;
   }
 }
 

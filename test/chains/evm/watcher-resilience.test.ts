@@ -37,9 +37,12 @@ afterAll(async () => {
 
 async function setup(overrides: Partial<EvmWatcherOptions> = {}) {
   const ledger = new RecordingLedger();
-  const watchList = new MemoryWatchList();
+  const watchList = new MemoryWatchList(ledger);
   const { cursor, store } = await freshCursorStore();
-  cleanups.push(() => (store as Store).close());
+  cleanups.push(
+    () => (store as Store).close(),
+    () => ledger.close(),
+  );
   const options: EvmWatcherOptions = {
     url: chain.anvil.url,
     chainId: chain.anvil.chainId,

@@ -37,9 +37,9 @@ afterAll(async () => {
 
 async function setup(overrides: Partial<EvmWatcherOptions> = {}) {
   const ledger = new RecordingLedger();
-  const watchList = new MemoryWatchList();
+  const watchList = new MemoryWatchList(ledger);
   const { cursor, store } = await freshCursorStore();
-  stores.push(store);
+  stores.push(store, ledger.store);
   const options: EvmWatcherOptions = {
     url: chain.anvil.url,
     chainId: chain.anvil.chainId,

@@ -1,113 +1,83 @@
 /**
- * In-memory stand-ins for the ports a watcher drives: a ledger that records
- * what it is told (and derives confirmations like the real one), a watch list
- * and a cursor store.
+ * What the TRON watcher tests drive: the real payment recorder on its own
+ * store (noting what it is told), an in-memory watch list of real quotes and
+ * a cursor store.
  */
 import type {
   BlockRef,
   ChainCursorStore,
   ObservedTransfer,
-  PaymentLedger,
   WatchedAddress,
   WatchList,
-  UnminedTransaction,
 } from '../../../src/app/ports/chain.js';
-import { unmined } from '../../support/unmined.js';
+import { StoreLedger, type StoredPayment } from '../../support/store-ledger.js';
 
-export interface RecordedPayment {
-  transfer: ObservedTransfer;
-  blockHeight: number | null;
-  blockHash: string | null;
+export interface RecordedPayment extends StoredPayment {
   /** How many times recordTransfer saw it. */
   seen: number;
-  /** Reported gone while unmined; seen again, it counts again (as PaymentRecorder does). */
-  dropped: boolean;
 }
 
-export class RecordingLedger implements PaymentLedger {
-  readonly payments = new Map<string, RecordedPayment>();
+/** The real recorder on its own store; notes what the watcher said for assertions. */
+export class RecordingLedger extends StoreLedger {
   readonly disconnects: number[] = [];
   readonly tips: number[] = [];
   readonly dropped: string[] = [];
+  private readonly seen = new Map<string, number>();
   tip: number | null = null;
 
-  async recordTransfer(t: ObservedTransfer): Promise<void> {
+  override recordTransfer(t: ObservedTransfer): Promise<void> {
     const key = `${t.txid}:${t.index}`;
-    const p = this.payments.get(key);
-    if (p) {
-      p.blockHeight = t.blockHeight;
-      p.blockHash = t.blockHash;
-      p.seen += 1;
-      p.dropped = false;
-    } else {
-      this.payments.set(key, {
-        transfer: t,
-        blockHeight: t.blockHeight,
-        blockHash: t.blockHash,
-        seen: 1,
-        dropped: false,
-      });
-    }
+    this.seen.set(key, (this.seen.get(key) ?? 0) + 1);
+    return super.recordTransfer(t);
   }
 
-  async tipChanged(_chain: string, height: number): Promise<void> {
+  override async tipChanged(chain: string, height: number): Promise<void> {
+    await super.tipChanged(chain, height);
     this.tip = height;
     this.tips.push(height);
   }
 
-  async blocksDisconnected(_chain: string, fromHeight: number): Promise<void> {
+  override blocksDisconnected(chain: string, fromHeight: number): Promise<void> {
     this.disconnects.push(fromHeight);
-    for (const p of this.payments.values()) {
-      if (p.blockHeight !== null && p.blockHeight >= fromHeight) {
-        p.blockHeight = null;
-        p.blockHash = null;
-      }
-    }
+    return super.blocksDisconnected(chain, fromHeight);
   }
 
-  async transactionDropped(_chain: string, txid: string): Promise<void> {
+  override transactionDropped(chain: string, txid: string): Promise<void> {
     this.dropped.push(txid);
-    for (const p of this.payments.values())
-      if (p.transfer.txid === txid && p.blockHeight === null) p.dropped = true;
+    return super.transactionDropped(chain, txid);
   }
 
-  async unminedTransactions(): Promise<UnminedTransaction[]> {
-    return unmined(
-      [...this.payments.values()]
-        .filter((p) => p.blockHeight === null && !p.dropped)
-        .map((p) => ({ txid: p.transfer.txid, validUntil: p.transfer.validUntil ?? null })),
-    );
-  }
-
+  /** The payment as stored, with how often the watcher reported it. */
   payment(txid: string, index: number): RecordedPayment | undefined {
-    return this.payments.get(`${txid}:${index}`);
+    const key = `${txid}:${index}`;
+    const p = this.payments.get(key);
+    return p && { ...p, seen: this.seen.get(key) ?? 0 };
   }
 
   confirmations(txid: string, index: number): number {
-    const p = this.payment(txid, index);
-    if (!p || p.blockHeight === null || this.tip === null) return 0;
-    return Math.max(0, this.tip - p.blockHeight + 1);
+    return this.payments.get(`${txid}:${index}`)?.confirmations ?? 0;
   }
 
   paidTo(address: string, currency: string): bigint {
     let sum = 0n;
     for (const p of this.payments.values()) {
-      if (p.transfer.address === address && p.transfer.currency === currency)
-        sum += p.transfer.amount;
+      if (p.address === address && p.transfer.currency === currency) sum += p.amount;
     }
     return sum;
   }
 }
 
+/** Watched addresses, each a real quote in the ledger's store. */
 export class MapWatchList implements WatchList {
   private readonly live = new Map<string, WatchedAddress>();
   private readonly pending: WatchedAddress[] = [];
   refreshes = 0;
 
+  constructor(private readonly ledger: StoreLedger) {}
+
   /** Visible to the watcher after its next refresh, like an address created by another process. */
   watch(address: string, currency: string): void {
-    const n = this.live.size + this.pending.length + 1;
-    this.pending.push({ quoteId: `q${n}`, invoiceId: `inv${n}`, currency, address });
+    this.pending.push({ ...this.ledger.quote('TRON', address, currency), currency, address });
   }
 
   lookup(_chain: string, address: string): WatchedAddress | undefined {

@@ -1,6 +1,6 @@
 /**
  * The TRON watcher against the replay server (a synthetic chain in the exact
- * shape of the full-node HTTP API) with a recording ledger.
+ * shape of the full-node HTTP API), recording into the real payment recorder.
  */
 import { utils } from 'tronweb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -57,7 +57,7 @@ beforeEach(async () => {
   chain.mineEmpty(3);
   replay = await startTronReplay(chain);
   ledger = new RecordingLedger();
-  watchList = new MapWatchList();
+  watchList = new MapWatchList(ledger);
   cursor = new MemoryCursorStore();
   watchers = [];
   warnings = [];
@@ -66,6 +66,7 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const w of watchers) await w.stop();
   await replay.close();
+  await ledger.close();
 });
 
 describe('TRON watcher', () => {

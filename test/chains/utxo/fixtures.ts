@@ -1,16 +1,17 @@
-/** Test doubles for the ports a watcher drives, and a known regtest wallet. */
+/**
+ * What the UTXO watcher tests drive: the real payment recorder on its own store,
+ * an in-memory watch list of real quotes and cursor store, and a known regtest wallet.
+ */
 import { pbkdf2Sync } from 'node:crypto';
 import { HDKey } from '@scure/bip32';
 import type {
   BlockRef,
   ChainCursorStore,
   ObservedTransfer,
-  PaymentLedger,
   WatchedAddress,
   WatchList,
-  UnminedTransaction,
 } from '../../../src/app/ports/chain.js';
-import { unmined } from '../../support/unmined.js';
+import { StoreLedger } from '../../support/store-ledger.js';
 
 export const TEST_MNEMONIC =
   'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
@@ -40,19 +41,17 @@ export function regtestAccounts() {
   };
 }
 
+/** Watched addresses, each a real quote in the ledger's store. */
 export class MemoryWatchList implements WatchList {
   private readonly byChain = new Map<string, Map<string, WatchedAddress>>();
   refreshes = 0;
 
-  add(
-    chain: string,
-    address: string,
-    currency = chain,
-    invoiceId = `inv-${address.slice(-6)}`,
-  ): void {
+  constructor(private readonly ledger: StoreLedger) {}
+
+  add(chain: string, address: string, currency = chain): void {
     let m = this.byChain.get(chain);
     if (!m) this.byChain.set(chain, (m = new Map()));
-    m.set(address, { address, currency, invoiceId, quoteId: `q-${invoiceId}` });
+    m.set(address, { ...this.ledger.quote(chain, address, currency), address, currency });
   }
 
   lookup(chain: string, address: string): WatchedAddress | undefined {
@@ -114,54 +113,52 @@ export type LedgerEvent =
   | { kind: 'disconnected'; fromHeight: number }
   | { kind: 'dropped'; txid: string };
 
-/**
- * Records every call, and keeps the payment view a real ledger would:
- * (txid, index) -> latest transfer, with dropped and disconnected applied.
- */
-export class RecordingLedger implements PaymentLedger {
+/** A payment as stored: the reported transfer with the store's block, confirmations and flags. */
+export type LedgerPayment = ObservedTransfer & { dropped: boolean; confirmations: number };
+
+/** The real recorder on its own store; notes every call for assertions on what the watcher said. */
+export class RecordingLedger extends StoreLedger {
   readonly events: LedgerEvent[] = [];
-  readonly payments = new Map<string, ObservedTransfer & { dropped: boolean }>();
   tip = 0;
 
-  async recordTransfer(t: ObservedTransfer): Promise<void> {
+  override recordTransfer(t: ObservedTransfer): Promise<void> {
     this.events.push({ kind: 'transfer', transfer: t });
-    this.payments.set(`${t.txid}:${t.index}`, { ...t, dropped: false });
+    return super.recordTransfer(t);
   }
 
-  async tipChanged(_chain: string, height: number): Promise<void> {
+  override async tipChanged(chain: string, height: number): Promise<void> {
     this.events.push({ kind: 'tip', height });
+    await super.tipChanged(chain, height);
     this.tip = height;
   }
 
-  async blocksDisconnected(_chain: string, fromHeight: number): Promise<void> {
+  override blocksDisconnected(chain: string, fromHeight: number): Promise<void> {
     this.events.push({ kind: 'disconnected', fromHeight });
-    for (const [k, p] of this.payments) {
-      if (p.blockHeight !== null && p.blockHeight >= fromHeight)
-        this.payments.set(k, { ...p, blockHash: null, blockHeight: null });
-    }
+    return super.blocksDisconnected(chain, fromHeight);
   }
 
-  async transactionDropped(_chain: string, txid: string): Promise<void> {
+  override transactionDropped(chain: string, txid: string): Promise<void> {
     this.events.push({ kind: 'dropped', txid });
-    // As PaymentRecorder: a mined payment is only undone by a reorg, never by a mempool report.
-    for (const [k, p] of this.payments)
-      if (p.txid === txid && p.blockHeight === null) this.payments.set(k, { ...p, dropped: true });
+    return super.transactionDropped(chain, txid);
   }
 
-  async unminedTransactions(): Promise<UnminedTransaction[]> {
-    return unmined(
-      [...this.payments.values()]
-        .filter((p) => p.blockHeight === null && !p.dropped)
-        .map((p) => ({ txid: p.txid, validUntil: p.validUntil ?? null })),
-    );
+  paymentsTo(address: string): LedgerPayment[] {
+    return [...this.payments.values()]
+      .filter((p) => p.address === address)
+      .map((p) => ({
+        ...p.transfer,
+        amount: p.amount,
+        blockHash: p.blockHash,
+        blockHeight: p.blockHeight,
+        rbf: p.rbf,
+        dropped: p.dropped,
+        confirmations: p.confirmations,
+      }));
   }
 
-  paymentsTo(address: string) {
-    return [...this.payments.values()].filter((p) => p.address === address);
-  }
-
-  confirmations(p: { blockHeight: number | null }): number {
-    return p.blockHeight === null ? 0 : this.tip - p.blockHeight + 1;
+  /** The stored confirmations of `p` now (not when `p` was read). */
+  confirmations(p: { txid: string; index: number }): number {
+    return this.payments.get(`${p.txid}:${p.index}`)?.confirmations ?? 0;
   }
 }
 

@@ -21,7 +21,7 @@ interface VerboseTx {
   vout: { value: string; n: number; scriptPubKey: { hex: string } }[];
 }
 
-describe('UTXO watcher against litecoind (regtest) with a recording ledger', () => {
+describe('UTXO watcher against litecoind (regtest), recording into the payment recorder', () => {
   let ltc: Litecoind;
   const key = regtestAccounts().bip84.vpub;
   let nextIndex = 0;
@@ -38,8 +38,8 @@ describe('UTXO watcher against litecoind (regtest) with a recording ledger', () 
   });
 
   function setup(overrides: Partial<UtxoWatcherOptions> = {}) {
-    const watchList = new MemoryWatchList();
     const ledger = new RecordingLedger();
+    const watchList = new MemoryWatchList(ledger);
     const cursor = new MemoryCursorStore();
     const watcher = new UtxoWatcher({
       chain: 'LTC',
@@ -443,8 +443,8 @@ describe('UTXO watcher woken by litecoind -blocknotify', () => {
   });
 
   it('records a mined payment right after the node announces the block, long before the next poll', async () => {
-    const watchList = new MemoryWatchList();
     const ledger = new RecordingLedger();
+    const watchList = new MemoryWatchList(ledger);
     const watcher = new UtxoWatcher({
       chain: 'LTC',
       currency: 'LTC',
