@@ -23,7 +23,7 @@ async function bothSchemes(page: Page, what: string) {
     try {
       await expectAccessible(page);
     } catch (e) {
-      throw new Error(`${what} (${colorScheme}): ${(e as Error).message}`);
+      throw new Error(`${what} (${colorScheme}): ${(e as Error).message}`, { cause: e });
     }
   }
   // The dark scheme really applied: its colours were the ones checked.
