@@ -1,10 +1,10 @@
 /** The Fastify server: every face, health, metrics and API docs. */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import AjvCompiler from '@fastify/ajv-compiler';
 import { parse as parseQuery } from 'node:querystring';
 import formbody from '@fastify/formbody';
-import swagger from '@fastify/swagger';
 import type { Logger } from 'pino';
-import { apiDocsRoutes } from './api-docs.js';
+import { apiDocsRoutes, openApiRoute } from './api-docs.js';
 import { checkFormFields, parseJsonBody, type Tree } from './body-safety.js';
 import { nativeErrorHandler } from './errors.js';
 import type { Face, FaceDeps } from './face.js';
@@ -30,6 +30,39 @@ export interface ServerOptions {
 
 export const BODY_LIMIT = 64 * 1024;
 
+type BuildValidator = NonNullable<
+  NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']
+>['buildValidator'];
+type ValidatorOf = ReturnType<NonNullable<BuildValidator>>;
+const fastifyValidators = AjvCompiler();
+
+/**
+ * Fastify's own ajv validators, same options, each compiled on its route's
+ * first request: compiling every route's at start kept a few MiB of generated
+ * code resident in processes that never see most routes. A schema that does
+ * not compile now fails its route's requests (500), not the start; every route
+ * with a schema is exercised by the tests. Header schemas reach ajv as written
+ * (no lower-casing of their keys, as with any custom compiler): write them in
+ * lower case.
+ */
+const lazyValidators: NonNullable<BuildValidator> = (external, options) => {
+  let compilerFor: ValidatorOf | null = null;
+  return (route) => {
+    let real: ReturnType<ValidatorOf> | null = null;
+    const validate = (data: unknown) => {
+      real ??= (compilerFor ??= fastifyValidators(external, options as never) as ValidatorOf)(
+        route,
+      );
+      return real(data);
+    };
+    // Fastify reads the failures off the function, as ajv leaves them.
+    Object.defineProperty(validate, 'errors', {
+      get: () => (real as { errors?: unknown })?.errors,
+    });
+    return validate as ReturnType<ValidatorOf>;
+  };
+};
+
 /**
  * A hop count believes the nearest N addresses (the socket peer and the hops
  * it appended); it is safe only when Kassa is reachable through those proxies
@@ -48,6 +81,7 @@ export async function buildServer(deps: FaceDeps, opts: ServerOptions): Promise<
     trustProxy: proxyTrust(opts.trustProxy ?? false),
     // Unknown fields are refused, not silently dropped; amounts are never coerced from numbers.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    schemaController: { compilersFactory: { buildValidator: lazyValidators } },
     // Cryptopay recalculation ids carry their sealed proposal (about 250 characters).
     routerOptions: { maxParamLength: 512 },
     return503OnClosing: true,
@@ -67,19 +101,7 @@ export async function buildServer(deps: FaceDeps, opts: ServerOptions): Promise<
     bodyLimit: BODY_LIMIT,
     parser: (text: string) => checkFormFields(parseQuery(text) as Tree),
   });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Kassa native API',
-        version: '1',
-        description:
-          'Self-hosted crypto invoices. Amounts are exact decimal strings; authenticate with `Authorization: Bearer <API key>`.',
-      },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
-      security: [{ apiKey: [] }],
-    },
-  });
+  openApiRoute(app);
   apiDocsRoutes(app);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -115,7 +137,6 @@ export async function buildServer(deps: FaceDeps, opts: ServerOptions): Promise<
         );
     },
   );
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   for (const face of opts.faces) await face(app, deps);
   return app;
 }
