@@ -10,10 +10,9 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { normalizeZ } from '@noble/curves/abstract/curve.js';
 import { hmac } from '@noble/hashes/hmac.js';
-import { ripemd160 } from '@noble/hashes/legacy.js';
-import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { sha512 } from '@noble/hashes/sha2.js';
 import type { HDKey } from '@scure/bip32';
-import { Address } from '@scure/btc-signer/payment.js';
+import { encodeAddress } from './address.js';
 import type { ScriptType, UtxoNetwork } from './networks.js';
 
 const Point = secp256k1.Point;
@@ -39,25 +38,6 @@ function parentOf(node: HDKey): Parent {
     parents.set(node, p);
   }
   return p;
-}
-
-const hash160 = (b: Uint8Array) => ripemd160(sha256(b));
-
-function encode(publicKey: Uint8Array, type: ScriptType, net: UtxoNetwork): string {
-  const coder = Address({
-    bech32: net.bech32,
-    pubKeyHash: net.pubKeyHash,
-    scriptHash: net.scriptHash,
-    wif: net.wif,
-  });
-  const hash = hash160(publicKey);
-  if (type === 'p2wpkh') return coder.encode({ type: 'wpkh', hash });
-  if (type === 'p2pkh') return coder.encode({ type: 'pkh', hash });
-  // P2SH-P2WPKH: the script hash of the witness program OP_0 <20-byte key hash>.
-  const program = new Uint8Array(22);
-  program[1] = 0x14;
-  program.set(hash, 2);
-  return coder.encode({ type: 'sh', hash: hash160(program) });
 }
 
 /**
@@ -90,6 +70,6 @@ export function deriveChildAddresses(
   }
   const affine = normalizeZ(Point, points);
   return slots.map((s) =>
-    typeof s === 'string' ? s : encode(affine[s]!.toBytes(true), type, net),
+    typeof s === 'string' ? s : encodeAddress(affine[s]!.toBytes(true), type, net),
   );
 }
