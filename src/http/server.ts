@@ -40,20 +40,39 @@ const fastifyValidators = AjvCompiler();
  * Fastify's own ajv validators, same options, each compiled on its route's
  * first request: compiling every route's at start kept a few MiB of generated
  * code resident in processes that never see most routes. A schema that does
- * not compile now fails its route's requests (500), not the start; every route
- * with a schema is exercised by the tests. Header schemas reach ajv as written
+ * not compile would fail its route's requests (500), not the start, so the tests
+ * compile every one (`compilePendingValidators`). Header schemas reach ajv as written
  * (no lower-casing of their keys, as with any custom compiler): write them in
  * lower case.
  */
+const uncompiled = new Set<() => unknown>();
+
+/**
+ * Compiles now every route validator not yet compiled, and returns how many:
+ * the test suite calls it so that a schema which does not compile fails a test,
+ * not a merchant's request.
+ */
+export function compilePendingValidators(): number {
+  const all = [...uncompiled];
+  for (const compile of all) compile();
+  return all.length;
+}
+
 const lazyValidators: NonNullable<BuildValidator> = (external, options) => {
   let compilerFor: ValidatorOf | null = null;
   return (route) => {
     let real: ReturnType<ValidatorOf> | null = null;
-    const validate = (data: unknown) => {
+    const compile = () => {
       real ??= (compilerFor ??= fastifyValidators(external, options as never) as ValidatorOf)(
         route,
       );
-      return real(data);
+      uncompiled.delete(compile);
+      return real;
+    };
+    uncompiled.add(compile);
+    const validate = (data: unknown) => {
+      const fn = compile();
+      return fn(data);
     };
     // Fastify reads the failures off the function, as ajv leaves them.
     Object.defineProperty(validate, 'errors', {
