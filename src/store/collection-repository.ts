@@ -9,6 +9,37 @@ import type {
 import type { Database } from './schema.js';
 
 /** Wrong coins, written inside the unit of work that records their event. */
+/** A stored payment (or wrong coin) as the collector needs it. */
+function uncollected(
+  r: {
+    id: string;
+    invoice_id: string;
+    project_id: string;
+    account_id: string;
+    currency: string;
+    address: string;
+    derivation_index: number | string | bigint | null;
+    amount: string | number | bigint;
+    txid: string;
+    block_height: number | string | bigint | null;
+  },
+  confirmed: boolean,
+): UncollectedPayment {
+  return {
+    paymentId: r.id,
+    invoiceId: r.invoice_id,
+    projectId: r.project_id,
+    accountId: r.account_id,
+    currency: r.currency,
+    address: r.address,
+    derivationIndex: r.derivation_index === null ? null : Number(r.derivation_index),
+    amount: BigInt(r.amount),
+    txid: r.txid,
+    blockHeight: Number(r.block_height),
+    confirmed,
+  };
+}
+
 export function unexpectedDepositRepository(db: Kysely<Database>) {
   return {
     async insertIfNew(d: UnexpectedDeposit): Promise<boolean> {
@@ -130,21 +161,8 @@ export function collectionRepository(db: Kysely<Database>): CollectionStore {
       .orderBy('u.block_height')
       .orderBy('u.id')
       .execute();
-    return rows.map((r) => ({
-      paymentId: r.id,
-      invoiceId: r.invoice_id,
-      projectId: r.project_id,
-      accountId: r.account_id,
-      currency: r.currency,
-      address: r.address,
-      derivationIndex: r.derivation_index === null ? null : Number(r.derivation_index),
-      amount: BigInt(r.amount),
-      txid: r.txid,
-      blockHeight: Number(r.block_height),
-      // Not a payment: nothing waits on its depth, and a reorg deletes it.
-      confirmed: true,
-      unexpected: true,
-    }));
+    // Not a payment: nothing waits on its depth, and a reorg deletes it.
+    return rows.map((r) => ({ ...uncollected(r, true), unexpected: true }));
   }
 
   async function records(rows: Database['collections'][]): Promise<CollectionRecord[]> {
@@ -242,19 +260,9 @@ export function collectionRepository(db: Kysely<Database>): CollectionStore {
         .orderBy('p.block_height')
         .orderBy('p.id')
         .execute();
-      const payments = rows.map((r) => ({
-        paymentId: r.id,
-        invoiceId: r.invoice_id,
-        projectId: r.project_id,
-        accountId: r.account_id,
-        currency: r.currency,
-        address: r.address,
-        derivationIndex: r.derivation_index === null ? null : Number(r.derivation_index),
-        amount: BigInt(r.amount),
-        txid: r.txid,
-        blockHeight: Number(r.block_height),
-        confirmed: Number(r.confirmations) >= Number(r.required_confirmations),
-      }));
+      const payments = rows.map((r) =>
+        uncollected(r, Number(r.confirmations) >= Number(r.required_confirmations)),
+      );
       return [...payments, ...(await uncollectedUnexpected(chain))];
     },
 
