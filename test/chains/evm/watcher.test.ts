@@ -55,6 +55,9 @@ async function setup(overrides: Partial<EvmWatcherOptions> = {}) {
     const watcher = new EvmWatcher({ ...options, ...more });
     await watcher.start();
     running.push(watcher);
+    // A fresh watcher starts at the head it reads in its first round: a payment sent before that
+    // round may land below where it starts. Wait for the round, as a shop waits for Kassa to be up.
+    await waitFor('the first round', () => watcher.health().height !== null);
     return watcher;
   };
   return { ledger, watchList, cursor, options, startWatcher };
